@@ -1,0 +1,3 @@
+from generation.engine.cli import main
+
+raise SystemExit(main())
