@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -25,7 +26,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--key", help='key, e.g. "D minor", "F#", "Bb major"')
     parser.add_argument("--energy", help="low, medium or high")
     parser.add_argument("--hits", help="comma-separated seconds for accented section changes, e.g. 12.5,31.0")
-    parser.add_argument("--soundfont", help="General MIDI SoundFont (.sf2) to render with")
+    parser.add_argument(
+        "--soundfont",
+        default=os.environ.get("ENGINE_SOUNDFONT") or None,
+        help="General MIDI SoundFont (.sf2) to render with (default: ENGINE_SOUNDFONT, then an installed one)",
+    )
     parser.add_argument("--json", action="store_true", help="print the manifest as JSON")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return parser

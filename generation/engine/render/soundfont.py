@@ -1,0 +1,168 @@
+"""General MIDI rendering from a SoundFont with tinysoundfont, offline and headless.
+
+Every distinct (key, velocity step, held length) of a part is rendered once, alone, from a freshly reset
+synth, until it falls silent; notes are then copies of those snippets added at their sample positions.
+A snippet does not depend on the notes around it (the synth has voices to spare), so this is the same
+sound as sequencing the whole part through one synth, at a fraction of the cost: music repeats.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import threading
+from collections import OrderedDict
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .events import NoteEvents, StemBuffer
+from .instruments import GMPreset
+
+SYSTEM_SOUNDFONT = Path("/usr/share/sounds/sf2/FluidR3_GM.sf2")
+VELOCITY_STEP = (
+    8  # velocities are rendered on this grid and scaled back (tinysoundfont's gain is linear in it)
+)
+LENGTH_STEP_S = 0.01  # held lengths are rendered on a 10 ms grid
+SILENCE = 1e-4  # -80 dBFS: a snippet ends when a block falls below this (and fades over that block)
+BLOCK = 2048
+MAX_TAIL_S = 6.0
+DRUM_HOLD_S = 4.0  # drum hits ring out their own sample, whatever the note's length
+CACHE_BYTES = 192 << 20  # rendered snippets kept between renders (a cue's cuts and loop reuse them)
+
+_snippets: OrderedDict[tuple, np.ndarray] = OrderedDict()
+_snippet_bytes = 0
+_cache_lock = threading.Lock()
+
+
+def _bundled_soundfont() -> Path | None:
+    spec = importlib.util.find_spec("pretty_midi")
+    if spec is None or spec.origin is None:
+        return None
+    path = Path(spec.origin).parent / "TimGM6mb.sf2"
+    return path if path.is_file() else None
+
+
+def find_soundfont(configured: str | None) -> Path | None:
+    """The SoundFont to use: the configured file if it exists, else Debian's FluidR3_GM, else the
+    TimGM6mb.sf2 that pretty_midi ships, else None (every part then uses synthesised voices)."""
+    if configured and Path(configured).is_file():
+        return Path(configured)
+    if SYSTEM_SOUNDFONT.is_file():
+        return SYSTEM_SOUNDFONT
+    return _bundled_soundfont()
+
+
+@lru_cache(maxsize=8)
+def _digest(path: str, mtime_ns: int, size: int) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def soundfont_sha256(path: Path) -> str:
+    """sha256 of a SoundFont file, computed once per file version."""
+    st = path.stat()
+    return _digest(str(path), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=2)
+def _load(path: str, mtime_ns: int):
+    from tinysoundfont import _tinysoundfont as tsf
+
+    return tsf.SoundFont(path), threading.Lock()
+
+
+class SoundFontPlayer:
+    """One loaded SoundFont, ready to render parts at a sample rate."""
+
+    def __init__(self, path: Path, sample_rate: int) -> None:
+        from tinysoundfont import _tinysoundfont as tsf
+
+        self.path = path
+        self.sample_rate = sample_rate
+        self._mtime = path.stat().st_mtime_ns
+        self._font, self._lock = _load(str(path), self._mtime)
+        self._mode = tsf.OutputMode.StereoInterleaved
+
+    def preset_index(self, preset: GMPreset) -> int | None:
+        """The font's index for a preset (a preferred drum kit first), or None if it lacks it."""
+        candidates = [(preset.bank, preset.program)]
+        if preset.preferred is not None:
+            candidates.insert(0, (preset.bank, preset.preferred))
+        for bank, program in candidates:
+            index = self._font.get_preset_index(bank, program)
+            if index >= 0:
+                return int(index)
+        return None
+
+    def render_part(self, preset: GMPreset, events: NoteEvents, out: StemBuffer) -> bool:
+        """Add the part's notes played on `preset` into `out`; False if the font lacks the preset."""
+        index = self.preset_index(preset)
+        if index is None:
+            return False
+        sr = self.sample_rate
+        vq = np.clip(np.round(events.velocity / VELOCITY_STEP) * VELOCITY_STEP, VELOCITY_STEP, 127).astype(
+            int
+        )
+        if preset.drums:
+            held = np.full(len(events), int(DRUM_HOLD_S * sr), dtype=np.int64)
+        else:
+            step = max(int(LENGTH_STEP_S * sr), 1)
+            held = np.maximum(np.round(events.length / step), 1).astype(np.int64) * step
+        keys = sorted({(int(p), int(v), int(h)) for p, v, h in zip(events.pitch, vq, held, strict=True)})
+        with self._lock:
+            self._font.set_output(self._mode, sr, 0.0)
+            self._font.set_max_voices(64)
+            snippets = {key: self._cached(index, key) for key in keys}
+        scratch = np.empty((2, max(s.shape[-1] for s in snippets.values())), dtype=np.float32)
+        for i in range(len(events)):
+            snip = snippets[(int(events.pitch[i]), int(vq[i]), int(held[i]))]
+            note = np.multiply(snip, np.float32(events.velocity[i] / vq[i]), out=scratch[:, : snip.shape[-1]])
+            out.add(int(events.start[i]), note)
+        return True
+
+    def _cached(self, index: int, key: tuple[int, int, int]) -> np.ndarray:
+        """A snippet from the cache shared by all renders, or rendered now and kept (least recently
+        used ones go first once CACHE_BYTES is reached)."""
+        global _snippet_bytes
+        full = (str(self.path), self._mtime, self.sample_rate, index, *key)
+        with _cache_lock:
+            snip = _snippets.get(full)
+            if snip is not None:
+                _snippets.move_to_end(full)
+                return snip
+        snip = self._snippet(index, *key)
+        snip.setflags(write=False)
+        with _cache_lock:
+            _snippets[full] = snip
+            _snippet_bytes += snip.nbytes
+            while _snippet_bytes > CACHE_BYTES and len(_snippets) > 1:
+                _snippet_bytes -= _snippets.popitem(last=False)[1].nbytes
+        return snip
+
+    def _snippet(self, index: int, key: int, velocity: int, held: int) -> np.ndarray:
+        font, sr = self._font, self.sample_rate
+        font.reset()
+        font.channel_set_preset_index(0, index)
+        buf = np.zeros((held + int(MAX_TAIL_S * sr), 2), dtype=np.float32)
+        font.channel_note_on(0, key, velocity / 127.0)
+        pos, min_len = 0, int(0.05 * sr)
+        released = False
+        while pos < buf.shape[0]:
+            if not released and pos >= held:
+                font.channel_note_off(0, key)
+                released = True
+            end = min(pos + BLOCK, buf.shape[0]) if released else min(pos + BLOCK, held)
+            font.render(buf[pos:end])
+            quiet = float(np.abs(buf[pos:end]).max()) < SILENCE
+            if quiet and end > min_len:
+                buf[pos:end] *= np.linspace(1.0, 0.0, end - pos, dtype=np.float32)[:, None]
+                pos = end
+                break
+            pos = end
+        font.reset()
+        return np.ascontiguousarray(buf[:pos].T)
