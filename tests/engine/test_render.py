@@ -1,6 +1,9 @@
 """The renderer: Score -> one stereo stem per part, from the SoundFont or from synthesised voices."""
 
+import hashlib
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -102,6 +105,34 @@ def test_it_renders_bit_identical_audio_twice():
         second = render_stems(score(parts), use_soundfont=use_soundfont)
         for name in first:
             assert np.array_equal(first[name], second[name]), name
+
+
+def _digest_of_a_fresh_process() -> str:
+    code = (
+        "import hashlib, sys; sys.path.insert(0, 'tests/engine');"
+        "from test_render import history_score; from generation.engine.render import render_stems;"
+        "stems = render_stems(history_score());"
+        "print(hashlib.sha256(b''.join(s.tobytes() for s in stems.values())).hexdigest())"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def history_score() -> Score:
+    parts = [
+        Part("keys", "piano", [Note(0.1 * i, 0.3, 50 + 3 * i, 41 + 6 * i) for i in range(8)]),
+        Part("bass", "electric_bass", [Note(0.25 * i, 0.2, 33 + i, 77) for i in range(6)]),
+        Part("air", "noise_texture", [Note(0.0, 1.0, 50, 70)]),
+    ]
+    return score(parts, 1.5)
+
+
+def test_a_render_does_not_depend_on_what_the_process_rendered_before():
+    render_stems(score([Part("keys", "piano", notes_for("piano")), Part("b", "cello", notes_for("cello"))]))
+    stems = render_stems(history_score())
+    here = hashlib.sha256(b"".join(s.tobytes() for s in stems.values())).hexdigest()
+    assert here == _digest_of_a_fresh_process()
 
 
 def test_a_one_shot_cuts_its_tails_and_ends_on_zero():

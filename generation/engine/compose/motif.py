@@ -193,6 +193,12 @@ def cadence(motif: Motif) -> Motif:
     return replace(motif, notes=tuple(notes))
 
 
+def truncate(motif: Motif, length: float) -> Motif:
+    """The motif cut to its first `length` beats (for a section that ends on an odd bar)."""
+    kept = [replace(n, dur=min(n.dur, length - n.onset)) for n in motif.notes if n.onset < length - 1e-9]
+    return Motif(tuple(kept or [replace(motif.notes[0], dur=length)]), length)
+
+
 def mark_end(motif: Motif) -> Motif:
     """The motif with its last note marked as a phrase end (resolved to a chord tone)."""
     notes = list(motif.notes)

@@ -252,9 +252,9 @@ STYLES: dict[str, Style] = {
             "jazz",
             progressions={
                 "major": (
-                    "Imaj7 vi7 ii7 V7 Imaj7 VI7 ii7,V7 Imaj7",
-                    "I6 Imaj7 ii7 V7 iii7 VI7 ii7,V7 I6",
-                    "Imaj7 IV7 iii7 VI7 ii7 V7 Imaj7 Imaj7",
+                    "Imaj7 vi7 ii7 V7 Imaj7 IVmaj7 ii7,V7 Imaj7",
+                    "I6 I6 ii7 V7 I6 IVmaj7 ii7,V7 I6",
+                    "Imaj7 IV7 Imaj7 VI7 ii7 V7 Imaj7 Imaj7",
                 ),
                 "minor": (
                     "i7 iv7 iiø,V7 i7 i7 VImaj7 iiø,V7 i7",

@@ -1,8 +1,9 @@
 """Per-stem effects: level, pan, convolution reverb, sidechain ducking, and the loop fold / end fade.
 
-The reverb convolves with a synthetic stereo impulse response (decaying noise, darker as it decays,
-early reflections, a pre-delay) in the frequency domain with torch, block by block. Ducking is computed
-from the kick notes of the score, not from audio, so it is exact and deterministic.
+The reverb convolves with a synthetic impulse response (seeded decaying noise, darker as it decays,
+early reflections, a pre-delay, length set by the room) in the frequency domain with torch, block by
+block, and spreads it to stereo. Ducking is computed from the kick notes of the score, not from
+audio, so it is exact and deterministic.
 """
 
 from __future__ import annotations

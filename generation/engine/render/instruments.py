@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class GMPreset:
+    """Where an instrument lives in a General MIDI SoundFont."""
+
     program: int
     bank: int = 0
     drums: bool = False

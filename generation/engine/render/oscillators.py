@@ -17,23 +17,19 @@ def midi_hz(pitch: float) -> float:
     return 440.0 * 2.0 ** ((pitch - 69.0) / 12.0)
 
 
-def phase_constant(freq: float, length: int, sample_rate: int, phase0: float = 0.0) -> np.ndarray:
-    """Phase in cycles (0..1) of a steady oscillator, computed in float64 so long notes stay in tune."""
-    ph = np.arange(length, dtype=np.float64)
-    ph *= freq / sample_rate
-    ph += phase0
-    ph -= np.floor(ph)
-    return ph
-
-
-def phase_vibrato(
-    freq: float, length: int, sample_rate: int, depth_cents: float, rate_hz: float, delay_s: float
+def phase_cycles(
+    freq: float, length: int, sample_rate: int, vibrato: tuple[float, float, float] | None = None
 ) -> np.ndarray:
-    """Phase in cycles of an oscillator whose vibrato fades in after `delay_s`."""
+    """Unwrapped phase in cycles (float64, so long notes stay in tune) of an oscillator at `freq`,
+    with a vibrato (depth_cents, rate_hz, delay_s) that fades in after its delay, or none. Scale it
+    by a ratio for a detuned or octave-shifted copy of the same oscillator."""
+    if vibrato is None:
+        return np.arange(length, dtype=np.float64) * (freq / sample_rate)
+    depth_cents, rate_hz, delay_s = vibrato
     t = np.arange(length, dtype=np.float64) / sample_rate
     ramp = np.clip((t - delay_s) / max(delay_s, 1e-3), 0.0, 1.0)
     inst = freq * 2.0 ** (depth_cents / 1200.0 * ramp * np.sin(2 * np.pi * rate_hz * t))
-    return np.mod(np.cumsum(inst / sample_rate), 1.0)
+    return np.cumsum(inst / sample_rate)
 
 
 def _blep_fix(out: np.ndarray, ph: np.ndarray, dt: float | np.ndarray, scale: float) -> None:
@@ -76,20 +72,14 @@ def sine(ph: np.ndarray) -> np.ndarray:
 WAVES = {"saw": saw, "square": square}
 
 
-def oscillator(
-    wave: str, freq: float, length: int, sample_rate: int, phase0: float = 0.0, vibrato=None
-) -> np.ndarray:
-    """One oscillator of `length` samples: wave is saw, square, triangle or sine.
-
-    `vibrato` is (depth_cents, rate_hz, delay_s) or None.
-    """
-    freq = min(freq, 0.45 * sample_rate)
-    if vibrato is None:
-        ph = phase_constant(freq, length, sample_rate, phase0)
-    else:
-        ph = np.mod(phase_vibrato(freq, length, sample_rate, *vibrato) + phase0, 1.0)
+def oscillator(wave: str, cycles: np.ndarray, ratio: float, dt: float, phase0: float = 0.0) -> np.ndarray:
+    """One oscillator from an unwrapped phase (`phase_cycles`) times `ratio`; `dt` is its phase step
+    per sample (for the band-limiting). `wave` is saw, square, triangle or sine."""
+    ph = cycles * ratio
+    ph += phase0
+    ph -= np.floor(ph)
     if wave in WAVES:
-        return WAVES[wave](ph, freq / sample_rate)
+        return WAVES[wave](ph, dt)
     if wave == "triangle":
         return triangle(ph)
     return sine(ph)

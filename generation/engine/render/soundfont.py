@@ -146,7 +146,7 @@ class SoundFontPlayer:
 
     def _snippet(self, index: int, key: int, velocity: int, held: int) -> np.ndarray:
         font, sr = self._font, self.sample_rate
-        font.reset()
+        self._silence()
         font.channel_set_preset_index(0, index)
         buf = np.zeros((held + int(MAX_TAIL_S * sr), 2), dtype=np.float32)
         font.channel_note_on(0, key, velocity / 127.0)
@@ -164,5 +164,14 @@ class SoundFontPlayer:
                 pos = end
                 break
             pos = end
-        font.reset()
         return np.ascontiguousarray(buf[:pos].T)
+
+    def _silence(self) -> None:
+        """Reset the synth and play out the quick release that reset gives any sounding voice, until a
+        block comes out exactly zero: no snippet may carry a trace of the one before it."""
+        self._font.reset()
+        flush = np.zeros((1024, 2), dtype=np.float32)
+        for _ in range(64):
+            self._font.render(flush)
+            if not flush.any():
+                break

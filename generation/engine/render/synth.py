@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .events import NoteEvents, StemBuffer, stable_seed
-from .oscillators import adsr, lowpass, midi_hz, oscillator
+from .oscillators import adsr, lowpass, midi_hz, oscillator, phase_cycles
 
 
 @dataclass(frozen=True)
 class Osc:
+    """One oscillator of a subtractive voice."""
+
     wave: str  # saw, square, triangle, sine
     gain: float = 1.0
     cents: float = 0.0  # detune of the left channel; the right channel gets the opposite
@@ -27,6 +29,8 @@ class Osc:
 
 @dataclass(frozen=True)
 class Voice:
+    """A synthesised instrument: oscillators (or a `custom` bed), filters, envelopes."""
+
     oscs: tuple[Osc, ...] = ()
     stereo: bool = False  # detune mirrored left/right (wide) instead of one mono bed
     bright_hz: float = 8000.0
@@ -50,9 +54,11 @@ def _stack(
     voice: Voice, f0: float, length: int, sr: int, rng: np.random.Generator, sign: float
 ) -> np.ndarray:
     out = np.zeros(length, dtype=np.float32)
+    cycles = phase_cycles(f0, length, sr, voice.vibrato)
     for osc in voice.oscs:
-        freq = f0 * 2.0**osc.octave * 2.0 ** (sign * osc.cents / 1200.0)
-        out += osc.gain * oscillator(osc.wave, freq, length, sr, float(rng.random()), voice.vibrato)
+        ratio = 2.0**osc.octave * 2.0 ** (sign * osc.cents / 1200.0)
+        ratio = min(ratio, 0.45 * sr / f0)
+        out += osc.gain * oscillator(osc.wave, cycles, ratio, ratio * f0 / sr, float(rng.random()))
     return out
 
 
@@ -65,7 +71,9 @@ def _fm_keys(f0: float, length: int, sr: int) -> np.ndarray:
     return (body + tine).astype(np.float32)
 
 
-def _partials(ratios: tuple[float, ...], amps: tuple[float, ...], taus: tuple[float, ...]):
+def _partials(
+    ratios: tuple[float, ...], amps: tuple[float, ...], taus: tuple[float, ...]
+) -> Callable[[float, int, int], np.ndarray]:
     def bed(f0: float, length: int, sr: int) -> np.ndarray:
         t = np.arange(length, dtype=np.float64) / sr
         out = np.zeros(length, dtype=np.float64)
@@ -245,19 +253,19 @@ def voice_tail(name: str) -> float:
 
 
 def _beds(voice: Voice, name: str, pitch: int, length: int, sr: int) -> tuple[np.ndarray, np.ndarray | None]:
-    """(dark-or-only bed, bright-minus-dark bed or None), each (2, length) float32."""
+    """(dark-or-only bed, bright-minus-dark bed or None): (2, length) float32 for stereo voices,
+    (1, length) for mono ones (they broadcast into both channels, at half the work)."""
     f0 = midi_hz(pitch)
     rng = np.random.default_rng(stable_seed("voice", name, pitch))
     if voice.custom is not None:
-        mono = voice.custom(f0, length, sr)
-        return np.stack([mono, mono]), None
-    left = _stack(voice, f0, length, sr, rng, 1.0)
-    right = _stack(voice, f0, length, sr, rng, -1.0) if voice.stereo else left
-    raw = np.stack([left, right])
+        return voice.custom(f0, length, sr)[None, :], None
+    raw = _stack(voice, f0, length, sr, rng, 1.0)[None, :]
+    if voice.stereo:
+        raw = np.concatenate([raw, _stack(voice, f0, length, sr, rng, -1.0)[None, :]])
     if voice.noise > 0:
         m = min(length, int(voice.noise_tau * 12 * sr) + 1)
         t = np.arange(m, dtype=np.float32) / sr
-        burst = rng.standard_normal((2, m), dtype=np.float32) * np.exp(-t / voice.noise_tau)
+        burst = rng.standard_normal((raw.shape[0], m), dtype=np.float32) * np.exp(-t / voice.noise_tau)
         raw[:, :m] += voice.noise * burst
     if voice.drive > 0:
         raw = np.tanh(voice.drive * raw) / np.tanh(voice.drive)
@@ -269,33 +277,33 @@ def _beds(voice: Voice, name: str, pitch: int, length: int, sr: int) -> tuple[np
 
 
 def render_voice(name: str, events: NoteEvents, out: StemBuffer, sample_rate: int) -> None:
-    """Add every note of `events` played by voice `name` into `out`."""
+    """Add every note of `events` played by voice `name` into `out`.
+
+    A note is its pitch's bed times its envelope; notes that share pitch and length share that
+    product (music repeats), so each is then one scaled copy.
+    """
     voice = VOICES[name]
     tail = int(voice.release * sample_rate)
-    envs: dict[tuple[int, int], tuple[np.ndarray, np.ndarray | None]] = {}
     for pitch in np.unique(events.pitch):
         idx = np.nonzero(events.pitch == pitch)[0]
         bed_len = int(events.length[idx].max()) + tail
         base, diff = _beds(voice, name, int(pitch), bed_len, sample_rate)
         scale = (261.6 / midi_hz(int(pitch))) ** 0.5 if voice.pitch_decay else 1.0
-        # scratch buffers reused note after note: fresh large temporaries cost a page-fault storm each
-        note_buf = np.empty((2, bed_len), dtype=np.float32)
-        bright_buf = np.empty((2, bed_len), dtype=np.float32)
-        env_buf = np.empty(bed_len, dtype=np.float32)
+        # one scratch buffer reused note after note: fresh large temporaries cost a page fault storm
+        scratch = np.empty((base.shape[0], bed_len), dtype=np.float32)
+        units: dict[int, np.ndarray] = {}
         for i in idx:
             held = int(events.length[i])
-            key = (held, int(pitch) if voice.pitch_decay else -1)
-            if key not in envs:
-                envs[key] = _envelopes(voice, held, held + tail, sample_rate, scale)
-            amp, bright = envs[key]
-            gain = np.float32((events.velocity[i] / 127.0) ** 1.6)
             total = held + tail
-            env = np.multiply(amp, gain, out=env_buf[:total])
-            note = np.multiply(base[:, :total], env, out=note_buf[:, :total])
-            if diff is not None and bright is not None:
-                env = np.multiply(bright, gain, out=env_buf[:total])
-                note += np.multiply(diff[:, :total], env, out=bright_buf[:, :total])
-            out.add(int(events.start[i]), note)
+            unit = units.get(held)
+            if unit is None:
+                amp, bright = _envelopes(voice, held, total, sample_rate, scale)
+                unit = base[:, :total] * amp
+                if diff is not None and bright is not None:
+                    unit += diff[:, :total] * bright
+                units[held] = unit
+            gain = np.float32((events.velocity[i] / 127.0) ** 1.6)
+            out.add(int(events.start[i]), np.multiply(unit, gain, out=scratch[:, :total]))
 
 
 def _envelopes(

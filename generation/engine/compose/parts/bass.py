@@ -181,7 +181,9 @@ def _walking(ctx, mat, low, high, vel):
                 line.append(approach if low <= approach <= high and approach != line[-1] else target - side)
             else:
                 aim = root + (target - root) * b / (beats - 1)
-                if abs(target - root) < 5:
+                if chord.spec.root == mat.tonic and b == 2 and root + 12 <= high:
+                    aim = root + 12  # the tonic chord walks through its octave: the key's home note
+                elif abs(target - root) < 5:
                     # the next root is near: arch up (or down) through the chord and come back
                     aim = root + (7 if root + 9 <= high else -7) * min(b, beats - 1 - b) / max(
                         1, (beats - 1) // 2

@@ -18,15 +18,17 @@ _CHARLESTON = {
 _BROKEN = {4: (0, 1, 2, 3, 2, 1, 2, 1), 3: (0, 1, 2, 3, 2, 1), 6: (0, 1, 2, 3, 2, 1)}
 
 
-SLOW_BPM = 72.0
+SLOW_BPM = 76.0
 
 
 def _motion(mat: Material) -> float:
-    """The step of moving figures: eighths, or the beat itself in slow tempos (below 72 bpm eighths
+    """The step of moving figures: eighths, or the beat itself in slow tempos (below 76 bpm eighths
     are heard as the beat, doubling the tempo) and in styles that breathe on the beat."""
     bpb = mat.beats_per_bar
-    if not mat.style.subdivide or (mat.bpm < SLOW_BPM and bpb != 6):
-        return pulse_beats(bpb) if bpb != 6 else sub_beats(bpb)
+    if bpb == 6:
+        return sub_beats(bpb)  # in 6/8 the beat already is the eighth note
+    if not mat.style.subdivide or mat.bpm < SLOW_BPM:
+        return pulse_beats(bpb)
     return sub_beats(bpb)
 
 
@@ -202,7 +204,7 @@ def _charleston(ctx: BarCtx, mat: Material) -> list[Ev]:
     for off in offsets:
         chord = ctx.chord_at(off)
         voicing = chord.voicing
-        if len(voicing) >= 4:  # rootless: the bass has the root
+        if len(voicing) >= 4 and chord.spec.root != mat.tonic:  # rootless: the bass has the root
             voicing = tuple(p for p in voicing if p % 12 != chord.spec.root)
         out += [Ev(ctx.bar.start + off, 0.8, p, _vel(ctx, 50, 32)) for p in voicing]
     return out

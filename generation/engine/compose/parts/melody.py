@@ -31,7 +31,7 @@ def _plan(name: str, occurrence: int) -> tuple[str, ...] | None:
     return _PLANS.get((name, occurrence % 2)) or _PLANS.get((name, 0)) or _PLANS[("a", 0)]
 
 
-def _form(mat: Material, token: str, grid: float) -> motifs.Motif:
+def _form(mat: Material, token: str) -> motifs.Motif:
     if token == "A":
         return mat.motif_a
     if token == "Av":
@@ -47,7 +47,7 @@ def _form(mat: Material, token: str, grid: float) -> motifs.Motif:
     if token == "Bseq":
         return motifs.sequence(mat.motif_b, mat.seq_b)
     if token.startswith("frag"):
-        return motifs.sequence(motifs.fragment(mat.motif_a, 1), 2 * int(token[4:]))
+        return motifs.sequence(motifs.fragment(mat.motif_a, 1), int(token[4:]))  # rising step by step
     if token == "Aaug":
         return motifs.augment(motifs.thin(mat.motif_a, 1.0))
     raise ValueError(token)
@@ -71,10 +71,13 @@ def melody_section(
     slot, i = 0, 0
     while i < len(ctxs):
         token = plan[slot % len(plan)]
-        form = _form(mat, token, mat.style.melody_grid)
+        form = _form(mat, token)
         bars_needed = max(1, round(form.length / bpb))
         bars = ctxs[i : i + bars_needed]
         is_last = i + bars_needed >= len(ctxs)
+        available = sum(c.bar.beats for c in bars)
+        if available < form.length - 1e-9:
+            form = motifs.truncate(form, available)
         if section.energy < 0.3 and not token.startswith(("frag", "Aaug")):
             form = motifs.thin(form, pulse)
         if is_last and not loop:
@@ -132,7 +135,8 @@ def _realize(
             third = next(
                 (pc for pc in scale_pcs(scale, mat.tonic) if (pc - chord.spec.root) % 12 in (3, 4)), None
             )
-        tones = set(pcs) | ({third} if third is not None else set())
+        # strong beats take the triad (colour tones such as sevenths pass on weak beats)
+        tones = {chord.spec.root, chord.spec.fifth} | ({third} if third is not None else set())
         if note.end:
             targets = {chord.spec.root, third if third is not None else chord.spec.fifth}
             pitch = nearest_pitch_with_pc(pitch, targets if final else tones, direction)
