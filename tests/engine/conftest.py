@@ -11,7 +11,9 @@ def generated(tmp_path_factory):
     """One 20-second cue with every deliverable, made once for the tests that read its files."""
     from generation.engine import generate, parse_prompt
 
-    brief = parse_prompt("dark cinematic tension, low strings and pulsing synth bass, D minor, 92 bpm", duration=20)
+    brief = parse_prompt(
+        "dark cinematic tension, low strings and pulsing synth bass, D minor, 92 bpm", duration=20
+    )
     out = tmp_path_factory.mktemp("cue") / "out"
     return generate(brief, seed=7, out_dir=out)
 

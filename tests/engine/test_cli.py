@@ -44,9 +44,9 @@ def test_it_refuses_an_unwritable_folder(tmp_path, capsys):
 
 def test_it_runs_as_a_module_and_prints_the_manifest(tmp_path):
     out = tmp_path / "cue"
+    command = [sys.executable, "-m", "generation.engine", "warm acoustic folk, 100 bpm", "--duration", "8"]
     done = subprocess.run(
-        [sys.executable, "-m", "generation.engine", "warm acoustic folk, 100 bpm", "--duration", "8"]
-        + ["--seed", "3", "--key", "G major", "--out", str(out), "--json"],  # noqa: RUF005
+        [*command, "--seed", "3", "--key", "G major", "--out", str(out), "--json"],
         capture_output=True,
         text=True,
         timeout=120,
