@@ -66,6 +66,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             f"{result.out_dir}: {b['genre']} in {b['key']} {b['mode']}, {b['bpm']:g} BPM, "
             f"{b['duration_s']:g} s, {result.loudness_lufs:.1f} LUFS, {result.true_peak_dbtp:.1f} dBTP, "
-            f"{len(result.files)} files in {sum(result.timings.values()):.1f} s"
+            f"{len(result.files)} files in {result.timings['total']:.1f} s"
         )
     return 0

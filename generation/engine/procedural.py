@@ -8,6 +8,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from generation.engine import export
@@ -35,12 +36,15 @@ class ProceduralBackend:
         out_dir = Path(out_dir)
         report = progress or (lambda stage, fraction: None)
         timings: dict[str, float] = {}
+        started_all = time.perf_counter()
         with staging_dir(out_dir) as tmp:
             files, figures = self._make(brief, seed, tmp, report, timings)
             started = time.perf_counter()
-            manifest = self._manifest(brief, seed, tmp, files, figures, timings)
-            export.write_manifest(tmp / "manifest.json", manifest)
+            manifest = self._manifest(brief, seed, files, figures, timings)
             timings["manifest"] = round(time.perf_counter() - started, 4)
+            # the wall time of the whole generation (stages overlap with background file writes)
+            timings["total"] = round(time.perf_counter() - started_all, 4)
+            export.write_manifest(tmp / "manifest.json", manifest)
         report("done", 1.0)
         rel = [*files, "manifest.json"]
         return Result(out_dir=out_dir, manifest=manifest, files={name: out_dir / name for name in rel})
@@ -50,71 +54,60 @@ class ProceduralBackend:
             report(name, fraction)
             return _Timer(timings, name)
 
-        with stage("compose", 0.0):
-            score = compose(brief, seed)
-            cut_scores = {
-                s: compose_cut(brief, seed, float(s)) for s in CUT_LENGTHS_S if s < brief.duration_s
-            }
-            loop_score = compose_loop(brief, seed)
-        with stage("render", 0.1):
-            stems = render_stems(score, sample_rate=SAMPLE_RATE, soundfont=self.soundfont)
-        with stage("master", 0.45):
-            mastered = master(stems, sample_rate=SAMPLE_RATE)
-        files: dict[str, dict] = {}
-        with stage("export_wav", 0.55):
-            export.write_wav(tmp / "mix.wav", mastered.mix)
-            files["mix.wav"] = {"kind": "mix", "samples": mastered.mix.shape[1]}
+        with _BackgroundFiles(tmp) as files:
+            with stage("compose", 0.0):
+                score = compose(brief, seed)
+                cut_scores = {
+                    s: compose_cut(brief, seed, float(s)) for s in CUT_LENGTHS_S if s < brief.duration_s
+                }
+                loop_score = compose_loop(brief, seed)
+            with stage("render", 0.1):
+                stems = render_stems(score, sample_rate=SAMPLE_RATE, soundfont=self.soundfont)
+            with stage("master", 0.45):
+                mastered = master(stems, sample_rate=SAMPLE_RATE, in_place=True)
+            samples = mastered.mix.shape[1]
+            files.add("mix.wav", export.write_wav, mastered.mix, kind="mix", samples=samples)
             for name, audio in mastered.stems.items():
-                export.write_wav(tmp / "stems" / f"{name}.wav", audio)
-                files[f"stems/{name}.wav"] = {"kind": "stem", "part": name, "samples": audio.shape[1]}
-        with stage("export_mp3", 0.6):
-            export.write_mp3(tmp / "preview.mp3", mastered.mix)
-            files["preview.mp3"] = {"kind": "preview", "samples": mastered.mix.shape[1]}
-        with stage("export_midi_peaks", 0.65):
-            export.write_midi(tmp / "score.mid", score)
-            files["score.mid"] = {"kind": "midi", "seconds": score.length_s}
-            export.write_peaks(tmp / "peaks.json", mastered.mix)
-            files["peaks.json"] = {"kind": "peaks", "seconds": score.length_s}
-        figures = {"mix": _figures(mastered), "cuts": {}, "score": score}
-        with stage("cuts", 0.7):
-            for seconds, cut_score in cut_scores.items():
-                cut = master(render_stems(cut_score, sample_rate=SAMPLE_RATE, soundfont=self.soundfont))
-                export.write_wav(tmp / "cuts" / f"{seconds}s.wav", cut.mix)
-                files[f"cuts/{seconds}s.wav"] = {"kind": "cut", "samples": cut.mix.shape[1]}
-                figures["cuts"][f"{seconds}s"] = _figures(cut)
-        with stage("loop", 0.9):
-            looped = master(
-                render_stems(loop_score, sample_rate=SAMPLE_RATE, soundfont=self.soundfont), loop=True
-            )
-            export.write_wav(tmp / "loop.wav", looped.mix)
-            files["loop.wav"] = {
-                "kind": "loop",
-                "samples": looped.mix.shape[1],
-                "bars": sum(s.bars for s in loop_score.sections),
-            }
-            figures["loop"] = _figures(looped)
-        return files, figures
+                files.add(
+                    f"stems/{name}.wav", export.write_wav, audio, kind="stem", part=name, samples=samples
+                )
+            files.add("preview.mp3", export.write_mp3, mastered.mix, kind="preview", samples=samples)
+            files.add("peaks.json", export.write_peaks, mastered.mix, kind="peaks", samples=samples)
+            files.add("score.mid", export.write_midi, score, kind="midi", samples=samples)
+            figures = {"mix": _figures(mastered), "cuts": {}, "score": score}
+            with stage("cuts", 0.6):
+                for seconds, cut_score in cut_scores.items():
+                    cut = master(render_stems(cut_score, soundfont=self.soundfont), in_place=True)
+                    rel = f"cuts/{seconds}s.wav"
+                    files.add(rel, export.write_wav, cut.mix, kind="cut", samples=cut.mix.shape[1])
+                    figures["cuts"][f"{seconds}s"] = _figures(cut)
+            with stage("loop", 0.8):
+                looped = master(render_stems(loop_score, soundfont=self.soundfont), loop=True, in_place=True)
+                bars = sum(s.bars for s in loop_score.sections)
+                files.add(
+                    "loop.wav",
+                    export.write_wav,
+                    looped.mix,
+                    kind="loop",
+                    samples=looped.mix.shape[1],
+                    bars=bars,
+                )
+                figures["loop"] = _figures(looped)
+            with stage("files", 0.9):
+                listing = files.finish()
+            timings["files_background"] = round(files.busy, 4)
+        return listing, figures
 
-    def _manifest(
-        self, brief: Brief, seed: int, tmp: Path, files: dict, figures: dict, timings: dict
-    ) -> dict:
+    def _manifest(self, brief: Brief, seed: int, files: dict, figures: dict, timings: dict) -> dict:
         from generation.engine.prompt import matcher_name
 
         score: Score = figures["score"]
-        listing = {}
-        for rel, meta in files.items():
-            path = tmp / rel
-            entry = {"sha256": export.sha256_file(path), "bytes": path.stat().st_size, **meta}
-            samples = entry.pop("samples", None)
-            seconds = entry.pop("seconds", None)
-            entry["duration_s"] = round(samples / SAMPLE_RATE if samples is not None else seconds, 6)
-            listing[rel] = entry
         return {
             "engine": {
                 "name": ENGINE_NAME,
                 "version": ENGINE_VERSION,
                 "prompt_matcher": matcher_name(),
-                "renderer": renderer_info(self.soundfont),
+                "renderer": renderer_info(self.soundfont, score=score),
             },
             "prompt": brief.prompt,
             "seed": seed,
@@ -142,7 +135,7 @@ class ProceduralBackend:
             "loudness": figures["mix"],
             "cuts": figures["cuts"],
             "loop": figures["loop"],
-            "files": listing,
+            "files": files,
             "timings_s": timings,
         }
 
@@ -154,6 +147,47 @@ def _figures(mastered: Mastered) -> dict:
         "gain_db": round(float(mastered.gain_db), 2),
         "max_gain_reduction_db": round(float(mastered.max_gain_reduction_db), 2),
     }
+
+
+class _BackgroundFiles:
+    """Writes and hashes files on one background thread while the caller renders the next audio.
+
+    libsndfile (through cffi), hashlib and file I/O release the GIL, so this overlaps with the torch and
+    numpy work of rendering on a second core.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine-files")
+        self.jobs: dict[str, tuple[Future, dict]] = {}
+        self.busy = 0.0
+
+    def add(self, rel: str, write, payload, *, samples: int, **meta) -> None:
+        """Queue `write(path, payload)` for `rel`; its manifest entry gets `meta`, hash, size, duration."""
+        entry = {**meta, "duration_s": round(samples / SAMPLE_RATE, 6)}
+        self.jobs[rel] = (self.pool.submit(self._write, self.root / rel, write, payload), entry)
+
+    def _write(self, path: Path, write, payload) -> str:
+        started = time.perf_counter()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(path, payload)
+        digest = export.sha256_file(path)
+        self.busy += time.perf_counter() - started
+        return digest
+
+    def finish(self) -> dict[str, dict]:
+        """Wait for every file; the manifest's file listing (re-raises the first write error)."""
+        listing = {}
+        for rel, (job, entry) in self.jobs.items():
+            digest = job.result()
+            listing[rel] = {"sha256": digest, "bytes": (self.root / rel).stat().st_size, **entry}
+        return listing
+
+    def __enter__(self) -> _BackgroundFiles:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 class _Timer:

@@ -17,7 +17,15 @@ from tests.engine.conftest import read_wav, true_peak_db
 def test_it_writes_every_deliverable(generated):
     out = generated.out_dir
     names = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
-    assert {"mix.wav", "loop.wav", "preview.mp3", "score.mid", "peaks.json", "manifest.json", "cuts/15s.wav"} <= names
+    assert {
+        "mix.wav",
+        "loop.wav",
+        "preview.mp3",
+        "score.mid",
+        "peaks.json",
+        "manifest.json",
+        "cuts/15s.wav",
+    } <= names
     assert "cuts/30s.wav" not in names  # only cuts shorter than the cue
     stems = {n for n in names if n.startswith("stems/")}
     assert len(stems) >= 3
@@ -84,7 +92,7 @@ def test_the_manifest_lists_every_file_with_its_hash(generated):
     assert manifest["sections"][0]["start_s"] == 0
     assert manifest["sections"][-1]["end_s"] <= 20.0
     assert manifest["chords"]
-    for stage in ("compose", "render", "master", "export_wav", "export_mp3", "cuts", "loop"):
+    for stage in ("compose", "render", "master", "cuts", "loop", "files", "manifest"):
         assert manifest["timings_s"][stage] >= 0
     for rel, entry in manifest["files"].items():
         data = (generated.out_dir / rel).read_bytes()
@@ -119,7 +127,7 @@ def test_a_failure_midway_leaves_nothing_behind(tmp_path):
     brief = parse_prompt("calm ambient pad", duration=6)
 
     def explode(stage, fraction):
-        if stage == "export_mp3":
+        if stage == "cuts":
             raise RuntimeError("disk went away")
 
     with pytest.raises(RuntimeError):

@@ -180,6 +180,17 @@ def test_it_levels_pans_and_ducks_each_stem():
     assert rms(band(ducked, 1.01, 1.06)) < 0.5 * rms(band(ducked, 0.9, 0.99))
 
 
+def test_a_closed_hi_hat_chokes_a_ringing_open_one():
+    for use_soundfont in (True, False):
+        open_only = Part("drums", "acoustic_drums", [Note(0.0, 0.1, 46, 110)], reverb=0.0)
+        choked = Part(
+            "drums", "acoustic_drums", [Note(0.0, 0.1, 46, 110), Note(0.3, 0.1, 42, 60)], reverb=0.0
+        )
+        ringing = render_stems(score([open_only], 1.5), use_soundfont=use_soundfont)["drums"]
+        stopped = render_stems(score([choked], 1.5), use_soundfont=use_soundfont)["drums"]
+        assert rms(band(stopped, 0.6, 1.0)) < 0.1 * rms(band(ringing, 0.6, 1.0)), use_soundfont
+
+
 def test_silence_and_empty_parts_render_as_zeros():
     parts = [Part("empty", "piano"), Part("ghost", "synth_pad", [Note(0.2, 0.5, 60, 1)])]
     stems = render_stems(score(parts, 1.0))
