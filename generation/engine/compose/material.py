@@ -42,6 +42,7 @@ _STABS = (
 _LAZY_COMPS = ((0.0, 2.5), (0.0, 1.75, 3.5), (0.0, 3.5), (0.0, 1.5, 2.75))
 _PIANO_COMPS = ("piano_broken", "piano_arp", "piano_block")
 _GUITAR_COMPS = ("strum", "fingerpick", "power", "power8")
+SLOW_BPM = 76.0  # below this, eighth notes are heard as the beat
 _KEYS = {"piano", "electric_piano", "harp", "marimba", "vibraphone", "organ", "celesta", "kalimba"}
 
 
@@ -130,6 +131,8 @@ def draw_material(brief: Brief, seed: int) -> Material:
     riff = _draw_riff(rng, bpb)
 
     grid = style.melody_grid
+    if brief.bpm < SLOW_BPM:
+        grid = max(grid, 0.5)  # slow tunes move in eighths; sixteenths would be heard as the beat
     density = style.melody_density * (0.8 + 0.4 * float(np.clip(brief.arousal, 0.0, 1.0)))
     motif_a = motifs.draw_motif(stream(seed, "motif-a"), bpb, density, grid)
     count_a = len(motif_a.notes)

@@ -7,7 +7,7 @@ genres without drums.
 from __future__ import annotations
 
 from generation.engine.compose.common import BarCtx, ChordEvent, Ev, pulse_beats, stream, sub_beats
-from generation.engine.compose.material import Material
+from generation.engine.compose.material import SLOW_BPM, Material
 from generation.engine.compose.theory import place_in_range, power_voicing
 
 _CHARLESTON = {
@@ -16,9 +16,6 @@ _CHARLESTON = {
     6: ((0.0, 3.0), (0.0,), (2.0, 5.0)),
 }
 _BROKEN = {4: (0, 1, 2, 3, 2, 1, 2, 1), 3: (0, 1, 2, 3, 2, 1), 6: (0, 1, 2, 3, 2, 1)}
-
-
-SLOW_BPM = 76.0
 
 
 def _motion(mat: Material) -> float:
