@@ -2,7 +2,9 @@
 
 Every gain change is ONE gain curve, computed from the summed mix and applied identically to every
 stem; the delivered mix is the sum of the delivered stems, so they null against it. Nothing here is a
-per-sample nonlinearity: the master only ever multiplies by a smooth gain.
+per-sample nonlinearity: the master only ever multiplies by a smooth gain. Stems can partly cancel
+in the mix, so one can peak above it: the limiter also keeps every delivered stem's samples under
+STEM_PEAK_DBFS, or a stem written as fixed-point audio would clip and no longer null.
 
 The curve is worked out on sub-blocks of a few hundred microseconds (30 samples at 44.1 kHz): the
 detectors, the limiter's lookahead and release, and the loudness of each candidate gain, which is
@@ -12,7 +14,9 @@ sample rate, by linear interpolation between sub-block points.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pyloudnorm
@@ -24,6 +28,8 @@ LOUDNESS_FLOOR = -70.0  # BS.1770's absolute gate: quieter than this reads as si
 PEAK_FLOOR = -120.0
 MAX_MAKEUP_DB = 40.0  # near-silence is lifted this much at most
 CEILING_MARGIN_DB = 0.25  # the limiter aims this far under the ceiling
+STEM_PEAK_DBFS = -0.3  # no delivered stem's sample peak goes above this
+STEM_MARGIN_DB = 0.05  # the limiter aims this far under it (the compressor moves between points)
 LOOKAHEAD_S = 0.003
 RELEASE_DB_PER_S = 25.0
 COMP_RATIO, COMP_KNEE_DB, COMP_MAX_DB = 2.0, 6.0, 6.0
@@ -39,6 +45,8 @@ _TP_PHASES = np.stack(
     [np.append(_TP_FILTER[p::4], np.zeros(21 - _TP_FILTER[p::4].size))[::-1] for p in range(4)]
 )
 _TP_PHASES = _TP_PHASES.astype(np.float32)
+# phase 0 is the samples themselves (a sinc is zero at every other sample), times the filter's centre
+_TP_CENTRE = float(_TP_FILTER[40])
 _TP_TAPS = _TP_PHASES.shape[1]
 # no interpolated value can exceed the largest |sample| it is made of by more than this factor
 _TP_BOUND = float(np.abs(_TP_PHASES).sum(axis=1).max())
@@ -105,12 +113,12 @@ def _sub_energy(x: np.ndarray, size: int) -> np.ndarray:
 
 
 def _interpolator(size: int) -> np.ndarray:
-    """Matrix (size + taps, 4 * (size + 1)) taking one sub-block's samples, with the filter's context
-    either side, to its 4x-oversampled values: one dense product instead of a sliding window."""
-    mat = np.zeros((size + _TP_TAPS, 4 * (size + 1)), dtype=np.float32)
-    for p in range(4):
+    """Matrix (size + taps, 3 * (size + 1)) taking one sub-block's samples, with the filter's context
+    either side, to its values between samples (phases 1-3): one dense product, no sliding window."""
+    mat = np.zeros((size + _TP_TAPS, 3 * (size + 1)), dtype=np.float32)
+    for p in range(1, 4):
         for i in range(size + 1):
-            mat[i : i + _TP_TAPS, p * (size + 1) + i] = _TP_PHASES[p]
+            mat[i : i + _TP_TAPS, (p - 1) * (size + 1) + i] = _TP_PHASES[p]
     return mat
 
 
@@ -133,8 +141,13 @@ def _subblock_true_peaks(x: np.ndarray, idx: np.ndarray, size: int, loop: bool) 
         peak = np.maximum(interp.max(axis=1), -interp.min(axis=1)).reshape(segs.shape[0], -1).max(axis=0)
         own = segs[:, :, before : before + size]
         own = np.maximum(own.max(axis=(0, 2)), -own.min(axis=(0, 2)))
-        out[lo : lo + 4096] = np.maximum(peak, own)
+        out[lo : lo + 4096] = np.maximum(peak, own * np.float32(_TP_CENTRE))
     return out
+
+
+def _reach(size: int) -> int:
+    """How many sub-blocks either side the interpolation filter reaches into."""
+    return -(-(_TP_TAPS // 2) // size)
 
 
 class _PeakMap:
@@ -143,10 +156,10 @@ class _PeakMap:
     def __init__(self, x: np.ndarray, size: int, loop: bool, sample: np.ndarray | None = None) -> None:
         self.x, self.size, self.loop = x, size, loop
         sample = _sub_peaks(x, size) if sample is None else sample
-        neighbours = np.stack([np.roll(sample, 1), sample, np.roll(sample, -1)]).max(axis=0)
-        if not loop and sample.size:
-            neighbours[0] = sample[:2].max()
-            neighbours[-1] = sample[-2:].max()
+        reach = _reach(size)
+        wrap = np.arange(-reach, sample.size + reach) % max(sample.size, 1)
+        ext = sample[wrap] if loop else np.pad(sample, reach)
+        neighbours = np.stack([ext[i : i + sample.size] for i in range(2 * reach + 1)]).max(axis=0)
         self.bound = neighbours * _TP_BOUND  # no true peak of sub-block j exceeds bound[j]
         self.peak = np.zeros(sample.size, dtype=np.float64)
         self.known = np.zeros(sample.size, dtype=bool)
@@ -222,10 +235,11 @@ def _gated_loudness(energy: np.ndarray, size: int, n: int, sample_rate: int) -> 
 
 
 def _circular(fn, x: np.ndarray, loop: bool, pad: int) -> np.ndarray:
-    """Run a causal/lookahead sub-block process so that it wraps around a loop (three copies, keep the
-    middle) or sees `pad` silent sub-blocks either side of a one-shot."""
+    """Run a sub-block process that looks `pad` sub-blocks back or ahead so that it wraps around a
+    loop (enough copies either side, keep the middle one) or sees silence around a one-shot."""
     if loop:
-        return fn(np.concatenate([x, x, x]))[x.size : 2 * x.size]
+        k = max(1, -(-pad // max(x.size, 1)))
+        return fn(np.tile(x, 2 * k + 1))[k * x.size : (k + 1) * x.size]
     return fn(np.concatenate([np.zeros(pad), x, np.zeros(pad)]))[pad : pad + x.size]
 
 
@@ -248,7 +262,7 @@ def _compressor_db(power: np.ndarray, pre_db: float, target: float, rate: float,
 
     pad = int(COMP_RELEASE_S * rate * 8)
     if loop:
-        return run(np.concatenate([power, power, power]))[power.size : 2 * power.size]
+        return _circular(run, power, True, pad)
     return run(np.concatenate([power, np.full(pad, power[-1] if power.size else 0.0)]))[: power.size]
 
 
@@ -272,22 +286,37 @@ def _limiter_db(required_db: np.ndarray, rate: float, loop: bool) -> np.ndarray:
         csum = np.concatenate([np.zeros(look + 1), np.cumsum(released)])
         return -(csum[look + 1 :] - csum[: -look - 1]) / (look + 1)
 
-    return _circular(run, required_db, loop, look + 2)
+    # a loop must also carry a release still running from its previous pass (40 dB at most)
+    return _circular(run, required_db, loop, look + 2 + (int(40.0 / step) if loop else 0))
 
 
-def _gain_curve(points_db: np.ndarray, n: int, size: int, loop: bool) -> np.ndarray:
-    """Per-sample linear gain (n,) float32, interpolated between sub-block points (at each sub-block's
-    first sample). A loop interpolates its last sub-block towards the first point, so it wraps."""
-    g = (10.0 ** (points_db / 20.0)).astype(np.float32)
-    nxt = np.append(g[1:], g[0] if loop else g[-1])
-    ramp = (np.arange(size, dtype=np.float32) / np.float32(size))[None, :]
-    curve = np.multiply((nxt - g)[:, None], ramp, out=np.empty((g.size, size), dtype=np.float32))
-    curve += g[:, None]
-    flat = curve.reshape(-1)[:n]
-    last = n - (g.size - 1) * size
-    if loop and 0 < last < size:
-        flat[n - last :] = g[-1] + (g[0] - g[-1]) * np.arange(last, dtype=np.float32) / np.float32(last)
-    return flat
+class _GainCurve:
+    """Per-sample linear gain, float32, interpolated between sub-block points (at each sub-block's
+    first sample) and drawn a chunk at a time, never all n samples at once. A loop interpolates its
+    last sub-block towards the first point, so it wraps."""
+
+    def __init__(self, points_db: np.ndarray, n: int, size: int, loop: bool) -> None:
+        self.g = (10.0 ** (points_db / 20.0)).astype(np.float32)
+        self.step = np.append(self.g[1:], self.g[0] if loop else self.g[-1]) - self.g
+        self.ramp = (np.arange(size, dtype=np.float32) / np.float32(size))[None, :]
+        self.n, self.size, self.loop = n, size, loop
+
+    def samples(self, lo: int, hi: int) -> np.ndarray:
+        """The gain of samples lo..hi (lo at a sub-block's start)."""
+        a, b = lo // self.size, -(-hi // self.size)
+        curve = np.multiply(self.step[a:b, None], self.ramp)
+        curve += self.g[a:b, None]
+        flat = curve.reshape(-1)[: hi - lo]
+        g, n = self.g, self.n
+        last = n - (g.size - 1) * self.size
+        if self.loop and 0 < last < self.size and hi == n:  # a short last sub-block still ends on g[0]
+            ramp = np.arange(last, dtype=np.float32) / np.float32(last)
+            flat[n - last - lo :] = g[-1] + (g[0] - g[-1]) * ramp
+        return flat
+
+    def over(self, before: _GainCurve, lo: int, hi: int) -> np.ndarray:
+        """The gain of samples lo..hi that takes audio already carrying `before` to this curve."""
+        return self.samples(lo, hi) / before.samples(lo, hi)
 
 
 def _delivered_true_peak(
@@ -305,8 +334,9 @@ def _delivered_true_peak(
     Only sub-blocks whose bound reaches the largest delivered sample are oversampled again.
     """
     g = 10.0 ** (points_db / 20.0)
-    edge = np.concatenate([g[-1:], g, g[:2]]) if loop else np.concatenate([g[:1], g, g[-1:], g[-1:]])
-    reach = np.stack([edge[i : i + g.size] for i in range(4)])  # points j-1 .. j+2
+    r = _reach(size)
+    edge = g[np.arange(-r, g.size + r + 1) % g.size] if loop else np.pad(g, (r, r + 1), mode="edge")
+    reach = np.stack([edge[i : i + g.size] for i in range(2 * r + 2)])  # points j-r .. j+1+r
     g_max, g_min = reach.max(axis=0), reach.min(axis=0)
     base = np.where(raw.known, raw.peak, raw.bound)
     bound = (g_max * base + (g_max - g_min) * raw.bound) * (1.0 + 1e-5)
@@ -317,40 +347,59 @@ def _delivered_true_peak(
     return _db(best, PEAK_FLOOR)
 
 
+def _stem_peak_bound(stem_db: np.ndarray, points_db: np.ndarray, loop: bool) -> float:
+    """Bound (dBFS) on the largest delivered sample of any stem: a sub-block's gain runs between its
+    own point and the next, so it is at most the larger of the two."""
+    nxt = np.append(points_db[1:], points_db[0] if loop else points_db[-1])
+    return float((stem_db + np.maximum(points_db, nxt)).max()) + 1e-4
+
+
 def _analyse(stems: list[np.ndarray], n: int, size: int, sample_rate: int, chunk_subs: int = 2048):
     """One pass over the stems, chunk by chunk while each chunk is in cache: their sum (the mix),
     and per sub-block its peak sample, mean power and K-weighted energy (pyloudnorm's BS.1770-4
-    K-weighting filters, run as one 4th-order filter carried across chunks)."""
+    K-weighting filters, run as one 4th-order filter carried across chunks), and the largest sample
+    of any stem."""
     stages = pyloudnorm.Meter(sample_rate)._filters.values()
     sos = np.array([np.concatenate([st.b * st.passband_gain, st.a]) for st in stages])
     b, a = signal.sos2tf(sos)
     state = np.zeros((2, max(len(a), len(b)) - 1))
     mix = np.zeros((2, n), dtype=np.float32)
     nsub = -(-n // size)
-    peaks, power, energy = np.empty(nsub), np.empty(nsub), np.empty(nsub)
+    peaks, power, energy, stem_peaks = np.empty(nsub), np.empty(nsub), np.empty(nsub), np.zeros(nsub)
     step = chunk_subs * size
+    loudest = np.empty((2, min(step, n)), dtype=np.float32)  # |sample| of the loudest stem, per sample
+    scratch = np.empty_like(loudest)
     for j, lo in enumerate(range(0, n, step)):
         acc = mix[:, lo : lo + step]
+        top, tmp = loudest[:, : acc.shape[-1]], scratch[:, : acc.shape[-1]]
+        top[:] = 0.0
         for stem in stems:
             acc += stem[:, lo : lo + step]
+            np.maximum(top, np.abs(stem[:, lo : lo + step], out=tmp), out=top)
         subs = slice(j * chunk_subs, j * chunk_subs + -(-acc.shape[-1] // size))
         weighted, state = signal.lfilter(b, a, acc, axis=-1, zi=state)
         peaks[subs] = _sub_peaks(acc, size)
+        stem_peaks[subs] = _sub_peaks(top, size)
         power[subs] = _sub_energy(acc, size) / (2 * size)
         energy[subs] = _sub_energy(weighted, size)
-    return mix, peaks, power, energy
+    return mix, peaks, power, energy, stem_peaks
 
 
 def _apply(
-    stems: list[np.ndarray], gain: np.ndarray, size: int, outs: list[np.ndarray], mix: np.ndarray
+    stems: list[np.ndarray],
+    gain: Callable[[int, int], np.ndarray],
+    size: int,
+    outs: list[np.ndarray],
+    mix: np.ndarray,
 ) -> np.ndarray:
     """outs[i] = stems[i] * gain and mix = their sum, chunk by chunk (one pass over each stem; an out
-    may be its stem, for in-place work). Returns the mix's peak per sub-block."""
-    n = gain.shape[-1]
+    may be its stem, for in-place work); gain(lo, hi) gives the gain of samples lo..hi. Returns the
+    mix's peak per sub-block."""
+    n = mix.shape[-1]
     peaks = np.empty(-(-n // size))
     step = 2048 * size
     for j, lo in enumerate(range(0, n, step)):
-        g = gain[lo : lo + step]
+        g = gain(lo, min(lo + step, n))
         acc = mix[:, lo : lo + step]
         acc[:] = 0.0
         for stem, dst in zip(stems, outs, strict=True):
@@ -381,13 +430,16 @@ def master(
     inputs = [np.asarray(stems[k], dtype=np.float32) for k in names]
     n = inputs[0].shape[-1] if inputs else 0
     size = _sub_len(sample_rate)
-    mix, sample, power, energy = _analyse(inputs, n, size, sample_rate)
-    if not np.isfinite(sample).all():
-        inputs = [np.nan_to_num(s, posinf=0.0, neginf=0.0) for s in inputs]
-        mix, sample, power, energy = _analyse(inputs, n, size, sample_rate)
-    if n == 0 or sample.max() == 0.0:
-        silent = {k: s if in_place else s.copy() for k, s in zip(names, inputs, strict=True)}
-        return Mastered(mix, silent, LOUDNESS_FLOOR, PEAK_FLOOR, 0.0, 0.0)
+    mix, sample, power, energy, stem_peaks = _analyse(inputs, n, size, sample_rate)
+    if not np.isfinite(sample).all() or not np.isfinite(stem_peaks).all():
+        inputs = [np.nan_to_num(s, nan=0.0, posinf=0.0, neginf=0.0) for s in inputs]
+        mix, sample, power, energy, stem_peaks = _analyse(inputs, n, size, sample_rate)
+    if n == 0 or sample.max() == 0.0:  # silence, or stems that cancel exactly: only keep them unclipped
+        trim = min(0.0, STEM_PEAK_DBFS - _db(float(stem_peaks.max(initial=0.0)), PEAK_FLOOR))
+        outs = inputs if in_place else [np.empty_like(s) for s in inputs]
+        flat = np.float32(10.0 ** (trim / 20.0))
+        _apply(inputs, lambda lo, hi: flat, size, outs, mix)
+        return Mastered(mix, dict(zip(names, outs, strict=True)), LOUDNESS_FLOOR, PEAK_FLOOR, trim, -trim)
     rate = sample_rate / size
     peaks = _PeakMap(mix, size, loop, sample)
 
@@ -401,9 +453,12 @@ def master(
         raw = 10.0 * np.log10(max(energy.sum() / n, 1e-30)) - 0.691
     makeup = float(min(target_lufs - raw, MAX_MAKEUP_DB))
     ceiling = 10.0 ** ((ceiling_dbtp - CEILING_MARGIN_DB) / 20.0)
+    stem_aim_db = STEM_PEAK_DBFS - STEM_MARGIN_DB
+    with np.errstate(divide="ignore"):
+        stem_db = 20.0 * np.log10(stem_peaks)
     outs = inputs if in_place else [np.empty_like(s) for s in inputs]
     delivered = np.empty_like(mix)
-    applied_gain: np.ndarray | None = None
+    applied_gain: _GainCurve | None = None
     history: list[tuple[float, float]] = []
     for _ in range(3):  # tighten the limiter's aim if the delivered true peak still overshoots
         for _ in range(12):
@@ -414,6 +469,7 @@ def master(
                 required = np.maximum(
                     20.0 * np.log10(np.maximum(tp, 1e-30)) + before - 20 * np.log10(ceiling), 0
                 )
+            np.maximum(required, stem_db + before - stem_aim_db, out=required)
             points = before + _limiter_db(required, rate, loop)
             level, applied = loudness_at(points), makeup
             history.append((makeup, level))
@@ -424,16 +480,20 @@ def master(
             if len(history) > 1 and history[-1][0] != history[-2][0]:
                 slope = (history[-1][1] - history[-2][1]) / (history[-1][0] - history[-2][0])
             makeup = float(min(makeup + error / float(np.clip(slope, 0.1, 1.0)), MAX_MAKEUP_DB))
-        gain = _gain_curve(points, n, size, loop)
+        gain = _GainCurve(points, n, size, loop)
         if in_place and applied_gain is not None:  # the stems already carry the last try's gain
-            out_peaks = _apply(outs, gain / applied_gain, size, outs, delivered)
+            out_peaks = _apply(outs, partial(gain.over, applied_gain), size, outs, delivered)
         else:
-            out_peaks = _apply(inputs, gain, size, outs, delivered)
+            out_peaks = _apply(inputs, gain.samples, size, outs, delivered)
         applied_gain = gain
         peak = _delivered_true_peak(delivered, out_peaks, peaks, points, size, loop)
-        if peak <= ceiling_dbtp - 0.05:
+        stem_peak = _stem_peak_bound(stem_db, points, loop)
+        if peak <= ceiling_dbtp - 0.05 and stem_peak <= STEM_PEAK_DBFS:
             break
-        ceiling *= 10.0 ** (-(peak - (ceiling_dbtp - CEILING_MARGIN_DB)) / 20.0)
+        if peak > ceiling_dbtp - 0.05:
+            ceiling *= 10.0 ** (-(peak - (ceiling_dbtp - CEILING_MARGIN_DB)) / 20.0)
+        if stem_peak > STEM_PEAK_DBFS:
+            stem_aim_db -= stem_peak - (STEM_PEAK_DBFS - STEM_MARGIN_DB)
         history.clear()
     return Mastered(
         mix=delivered,

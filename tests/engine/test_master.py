@@ -175,3 +175,39 @@ def test_the_meters_read_known_signals():
     offset = np.stack([0.5 * np.sin(2 * np.pi * (SR / 4) * t + np.pi / 4)] * 2).astype(np.float32)
     assert 20 * np.log10(np.abs(offset).max()) == pytest.approx(-9.03, abs=0.05)
     assert true_peak_dbtp(offset, SR) == pytest.approx(-6.02, abs=0.3)
+
+
+def cancelling_stems(length_s: float = 6.0) -> dict[str, np.ndarray]:
+    """A loud kick-like stem and its near-inverse (they cancel to a tenth in the mix), and a quiet
+    steady tone that sets the loudness: the kick stems peak far above the mix."""
+    n = int(length_s * SR)
+    t = np.arange(n) / SR
+    beat = np.mod(t, 0.5)
+    kick = 0.9 * np.sin(2 * np.pi * 55 * beat) * np.exp(-beat / 0.08)
+    tone = 0.15 * np.sin(2 * np.pi * 330 * t)
+    stereo = lambda x: np.stack([x, x]).astype(np.float32)  # noqa: E731
+    return {"kick": stereo(kick), "anti": stereo(-0.9 * kick), "tone": stereo(tone)}
+
+
+def test_no_stem_peaks_over_its_limit_even_where_stems_cancel_in_the_mix():
+    stems = cancelling_stems()
+    for loop in (False, True):
+        out = master(stems, loop=loop)
+        for name, stem in out.stems.items():
+            assert 20 * np.log10(np.abs(stem).max()) <= -0.29, (name, loop)
+        assert np.array_equal(out.mix, out.stems["kick"] + out.stems["anti"] + out.stems["tone"])
+        assert integrated_loudness(out.mix, SR) == pytest.approx(-14.0, abs=1.0), loop
+        assert peak_8x_db(out.mix) <= -1.0
+
+        def to_24_bit(x: np.ndarray) -> np.ndarray:
+            return np.clip(np.round(x.astype(np.float64) * 2**23), -(2**23), 2**23 - 1) / 2**23
+
+        quantised = {k: to_24_bit(v) for k, v in out.stems.items()}
+        assert null_residual_db(to_24_bit(out.mix), quantised) <= -100.0, loop
+
+
+def test_stems_that_cancel_to_silence_still_come_out_unclipped():
+    loud = np.full((2, SR), 1.5, dtype=np.float32)
+    out = master({"a": loud, "b": -loud})
+    assert not np.any(out.mix)
+    assert all(20 * np.log10(np.abs(s).max()) <= -0.29 for s in out.stems.values())

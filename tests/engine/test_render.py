@@ -15,12 +15,14 @@ from generation.engine.score import Note, Part, Score, Section, TempoSegment
 SR = SAMPLE_RATE
 
 
-def score(parts: list[Part], length_s: float = 2.0, *, loop: bool = False, bpm: float = 120.0) -> Score:
+def score(
+    parts: list[Part], length_s: float = 2.0, *, loop: bool = False, bpm: float = 120.0, key: str = "C"
+) -> Score:
     spb = 60.0 / bpm
     return Score(
         length_s=length_s,
         bpm=bpm,
-        key="C",
+        key=key,
         mode="major",
         meter="4/4",
         tempo=[TempoSegment(0.0, 0.0, spb)],
@@ -198,3 +200,61 @@ def test_silence_and_empty_parts_render_as_zeros():
     assert np.isfinite(stems["ghost"]).all()
     assert render_stems(score([Part("x", "piano", notes_for("piano"))], 0.0))["x"].shape == (2, 0)
     assert render_stems(score([], 1.0)) == {}
+
+
+def lowest_partial_hz(x: np.ndarray) -> float:
+    """Frequency of the strongest spectral peak between 30 and 100 Hz (a kick's body)."""
+    mono = x.astype(np.float64).sum(axis=0)
+    spectrum = np.abs(np.fft.rfft(mono * np.hanning(mono.size), n=1 << 20))
+    freqs = np.fft.rfftfreq(1 << 20, 1.0 / SR)
+    low = (freqs > 30.0) & (freqs < 100.0)
+    return float(freqs[low][np.argmax(spectrum[low])])
+
+
+def test_synthesised_kicks_and_the_808_are_tuned_to_the_tonic():
+    # the kick octave runs from D# (38.9 Hz) up to D (73.4 Hz)
+    expected = {"A": 55.0, "C": 65.41, "G": 49.0, "D#": 38.89, "D": 73.42}
+    for kit, key in (("electronic_drums", 36), ("trap_drums", 36), ("trap_drums", 35)):
+        for tonic, hz in expected.items():
+            part = Part("drums", kit, [Note(0.0, 0.1, key, 110)], reverb=0.0)
+            stem = render_stems(score([part], 1.0, key=tonic))["drums"]
+            assert lowest_partial_hz(band(stem, 0.15, 0.6)) == pytest.approx(hz, rel=0.02), (kit, key, tonic)
+
+
+def test_a_kit_is_levelled_under_a_pitched_part_at_the_same_gain():
+    beats = [Note(0.25 * i, 0.1, (36, 42, 38, 42)[i % 4], 100) for i in range(8)]
+    chords = [Note(0.0, 2.0, p, 90) for p in (60, 64, 67)]
+    parts = [Part("drums", "electronic_drums", beats, reverb=0.0), Part("keys", "organ", chords, reverb=0.0)]
+    stems = render_stems(score(parts, 2.0))
+    assert 20 * np.log10(rms(stems["drums"]) / rms(stems["keys"])) == pytest.approx(-3.0, abs=1.0)
+
+
+def test_a_score_of_synth_voices_never_loads_the_soundfont():
+    code = (
+        "import sys; sys.path.insert(0, 'tests/engine');"
+        "from test_render import score, notes_for; from generation.engine.score import Part;"
+        "from generation.engine.render import render_stems, soundfont;"
+        "render_stems(score([Part('pad', 'synth_pad', notes_for('synth_pad'))]));"
+        "print(soundfont._load.cache_info().currsize)"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "0"
+
+
+def test_renders_of_one_cue_keep_reusing_the_snippets_a_full_cache_holds(monkeypatch):
+    from generation.engine.render import soundfont
+
+    strings = [Note(0.05 * i, 0.1 + 0.01 * i, 48 + i % 24, 100) for i in range(30)]
+    s = score([Part("strings", "strings", strings, reverb=0.0)], 2.0)
+    monkeypatch.setattr(soundfont, "_snippets", type(soundfont._snippets)())
+    monkeypatch.setattr(soundfont, "_snippet_bytes", 0)
+    first = render_stems(s)["strings"]
+    everything = soundfont._snippet_bytes
+    monkeypatch.setattr(soundfont, "_snippets", type(soundfont._snippets)())
+    monkeypatch.setattr(soundfont, "_snippet_bytes", 0)
+    monkeypatch.setattr(soundfont, "CACHE_BYTES", everything // 2)  # half of what one render asks for
+    assert np.array_equal(render_stems(s)["strings"], first)
+    kept = {key: entry[0] for key, entry in soundfont._snippets.items()}
+    assert kept and soundfont._snippet_bytes <= everything // 2
+    assert np.array_equal(render_stems(s)["strings"], first)
+    assert all(soundfont._snippets[key][0] is snip for key, snip in kept.items())  # none rendered again

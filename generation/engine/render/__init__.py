@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..brief import INSTRUMENT_ROLES, SAMPLE_RATE
+from ..brief import INSTRUMENT_ROLES, PITCH_CLASSES, SAMPLE_RATE
 from ..score import Part, Score
 from .drums import kit_tail, render_kit
 from .effects import (
@@ -22,7 +22,6 @@ from .effects import (
     duck_envelope,
     fade_out,
     gated_rms_db,
-    impulse_response,
     pan_gains,
     room_rt60,
 )
@@ -36,6 +35,9 @@ __all__ = ["find_soundfont", "render_stems", "renderer_info"]
 
 KICK_KEYS = (35, 36)
 MAX_LEVEL_GAIN_DB = 60.0
+# drum kits are levelled this far under REFERENCE_DBFS: at the same gated RMS as a pitched part, a kit
+# carries far more energy (most of it the kick's low end), so it would sit on top of the harmony
+KIT_LEVEL_DB = -3.0
 
 
 def _player(soundfont: str | Path | None, use_soundfont: bool, sample_rate: int) -> SoundFontPlayer | None:
@@ -53,8 +55,11 @@ def _voice_for(part: Part, player: SoundFontPlayer | None) -> str:
     return SYNTH_VOICE.get(part.instrument, "keys")
 
 
-def _render_dry(part: Part, player: SoundFontPlayer | None, n: int, sample_rate: int) -> StemBuffer:
-    """The part's dry notes: the stem's n samples, and a tail long enough for every release."""
+def _render_dry(
+    part: Part, player: SoundFontPlayer | None, n: int, sample_rate: int, tonic: int | None
+) -> StemBuffer:
+    """The part's dry notes: the stem's n samples, and a tail long enough for every release; tuned
+    drums are tuned to pitch class `tonic`."""
     events = note_events(part.notes, sample_rate)
     if len(events) == 0:
         return StemBuffer(n, 0)
@@ -73,7 +78,7 @@ def _render_dry(part: Part, player: SoundFontPlayer | None, n: int, sample_rate:
         assert player is not None
         player.render_part(GM_PRESETS[part.instrument], events, out)
     elif voice.startswith("kit:"):
-        render_kit(voice[4:], events, out, sample_rate)
+        render_kit(voice[4:], events, out, sample_rate, tonic)
     elif voice == "noise_texture":
         render_texture(events, out, sample_rate, stable_seed("texture", part.name, part.instrument))
     else:
@@ -109,13 +114,16 @@ def render_stems(
     """
     n = max(round(score.length_s * sample_rate), 0)
     player = _player(soundfont, use_soundfont, sample_rate)
+    tonic = PITCH_CLASSES.index(score.key) if score.key in PITCH_CLASSES else None
     buffers: list[StemBuffer] = []
     sends: list[Send] = []
     for part in score.parts:
-        buf = _render_dry(part, player, n, sample_rate)
+        buf = _render_dry(part, player, n, sample_rate, tonic)
         level_db = gated_rms_db([buf.main, buf.tail], sample_rate)
         if np.isfinite(level_db):
             gain_db = min(REFERENCE_DBFS - level_db, MAX_LEVEL_GAIN_DB) + part.gain_db
+            if "drums" in INSTRUMENT_ROLES.get(part.instrument, ()):
+                gain_db += KIT_LEVEL_DB
             left, right = pan_gains(part.pan)
             gains = np.array([[left], [right]], dtype=np.float32) * np.float32(10.0 ** (gain_db / 20.0))
             buf.main *= gains
@@ -123,7 +131,7 @@ def render_stems(
             if part.reverb > 0:
                 sends.append(Send(buf.main, buf.main, buf.tail, 0.5 * min(part.reverb, 1.0)))
         buffers.append(buf)
-    add_reverb(sends, impulse_response(room_rt60(score.bpm), sample_rate), sample_rate, score.loop)
+    add_reverb(sends, room_rt60(score.bpm), sample_rate, score.loop)
     outs = []
     for buf in buffers:
         if score.loop and n > 0:

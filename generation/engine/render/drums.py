@@ -11,8 +11,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from .events import NoteEvents, StemBuffer, stable_seed
-from .oscillators import bandpass, highpass, lowpass, square
+from .events import NoteEvents, StemBuffer, choke, choke_limits, stable_seed
+from .oscillators import bandpass, highpass, lowpass, midi_hz, square
 
 
 def _t(seconds: float, sr: int) -> np.ndarray:
@@ -107,19 +107,32 @@ KITS: dict[str, dict[str, tuple]] = {
     },
 }
 
+# kits whose kicks (and 808 boom) are tuned to the score's tonic: a fixed pitch in the loudest stem
+# would pull the ear, and any key estimator, towards that pitch's key
+TUNED_KITS = ("electronic", "trap")
+KICK_KEYS = (35, 36)  # GM bass drum 2 (a kit's "boom", the trap 808) and bass drum 1
+KICK_LOWEST_HZ = 38.0  # tuned kicks fall in the octave from here: D# (38.9 Hz) to D (73.4 Hz)
+
+
+def kick_hz(tonic: int) -> float:
+    """The frequency of pitch class `tonic` (0 = C) in the kick octave starting at KICK_LOWEST_HZ."""
+    hz = midi_hz(24 + tonic % 12)  # C1 = 32.7 Hz
+    return hz * 2.0 if hz < KICK_LOWEST_HZ else hz
+
+
 # (sound, level, pan) of the GM keys a kit knows; other keys play a woodblock tuned by key
 _TOMS = {41: 82.0, 43: 98.0, 45: 116.0, 47: 138.0, 48: 164.0, 50: 196.0}
 _HAND = {60: 420.0, 61: 330.0, 62: 300.0, 63: 240.0, 64: 190.0}
 
 
-def _sound(kit: str, key: int, sr: int) -> tuple[np.ndarray, float, float]:
+def _sound(kit: str, key: int, sr: int, tonic: int | None) -> tuple[np.ndarray, float, float]:
     spec = KITS[kit]
     rng = np.random.default_rng(stable_seed("kit", kit, key))
-    f_hi, f_lo, tau_f, tau_a, length, drive = spec["kick"]
-    if key == 36:
-        return _kick(sr, rng, f_hi, f_lo, tau_f, tau_a, length, drive), 1.0, 0.0
-    if key == 35:
-        f_hi, f_lo, tau_f, tau_a, length, drive = spec["boom"]
+    if key in KICK_KEYS:
+        f_hi, f_lo, tau_f, tau_a, length, drive = spec["kick" if key == 36 else "boom"]
+        if tonic is not None and kit in TUNED_KITS:
+            ratio = kick_hz(tonic) / f_lo  # the whole sweep moves, so the kick keeps its shape
+            f_hi, f_lo = f_hi * ratio, f_lo * ratio
         return _kick(sr, rng, f_hi, f_lo, tau_f, tau_a, length, drive), 1.0, 0.0
     if key in (38, 40):
         return _snare(sr, rng, *spec["snare"]), 0.55, 0.0
@@ -148,10 +161,11 @@ def _sound(kit: str, key: int, sr: int) -> tuple[np.ndarray, float, float]:
     return _block(sr, rng, 500.0 + 25.0 * (key % 40), 0.03), 0.3, 0.0
 
 
-@lru_cache(maxsize=128)
-def drum_sample(kit: str, key: int, sample_rate: int) -> np.ndarray:
-    """The stereo (2, m) float32 sample a kit plays for a GM percussion key (read-only, cached)."""
-    mono, level, pan = _sound(kit, key, sample_rate)
+@lru_cache(maxsize=256)
+def drum_sample(kit: str, key: int, sample_rate: int, tonic: int | None = None) -> np.ndarray:
+    """The stereo (2, m) float32 sample a kit plays for a GM percussion key (read-only, cached); the
+    kicks of TUNED_KITS are tuned to pitch class `tonic` (0 = C) when one is given."""
+    mono, level, pan = _sound(kit, key, sample_rate, tonic)
     ramp = min(64, mono.size)
     mono = np.asarray(mono, dtype=np.float32) * np.float32(level)
     mono[mono.size - ramp :] *= np.linspace(1.0, 0.0, ramp, dtype=np.float32)
@@ -168,11 +182,20 @@ def kit_tail(kit: str) -> float:
     return 3.1
 
 
-def render_kit(kit: str, events: NoteEvents, out: StemBuffer, sample_rate: int) -> None:
-    """Add every hit of `events` (GM percussion keys) played on `kit` into `out`."""
-    samples = {key: drum_sample(kit, int(key), sample_rate) for key in np.unique(events.pitch)}
+def render_kit(
+    kit: str, events: NoteEvents, out: StemBuffer, sample_rate: int, tonic: int | None = None
+) -> None:
+    """Add every hit of `events` (GM percussion keys) played on `kit` into `out`, its kicks tuned to
+    pitch class `tonic` where the kit is tuned (see drum_sample)."""
+    tune = tonic if kit in TUNED_KITS else None
+    samples = {
+        key: drum_sample(kit, int(key), sample_rate, tune if key in KICK_KEYS else None)
+        for key in np.unique(events.pitch)
+    }
     scratch = np.empty((2, max(s.shape[-1] for s in samples.values())), dtype=np.float32)
+    limits = choke_limits(events)
     for i in range(len(events)):
         sample = samples[events.pitch[i]]
         gain = np.float32((events.velocity[i] / 127.0) ** 1.3)
-        out.add(int(events.start[i]), np.multiply(sample, gain, out=scratch[:, : sample.shape[-1]]))
+        hit = np.multiply(sample, gain, out=scratch[:, : sample.shape[-1]])
+        out.add(int(events.start[i]), choke(hit, int(limits[i]), sample_rate))

@@ -112,7 +112,14 @@ def fade_out(out: np.ndarray, sample_rate: int, fade_s: float = 0.02) -> None:
         out[:, -f:] *= (0.5 + 0.5 * np.cos(np.linspace(0.0, np.pi, f))).astype(np.float32)
 
 
-_BATCH_BLOCKS = 32  # FFT blocks per torch call: short stems share one, long ones take several
+_BATCH_BLOCKS = 8  # FFT blocks per torch call: enough to amortise the call, small enough to stay cheap
+
+
+@lru_cache(maxsize=8)
+def _ir_spectrum(rt60: float, sample_rate: int) -> torch.Tensor:
+    """The room's impulse response (m,) transformed at the block FFT size 4m, once per room."""
+    ir = impulse_response(rt60, sample_rate)
+    return torch.fft.rfft(torch.from_numpy(np.array(ir)), n=4 * ir.shape[-1])
 
 
 @dataclass(frozen=True)
@@ -142,19 +149,22 @@ class Send:
         return self.main.shape[-1] + self.tail.shape[-1]
 
 
-def add_reverb(sends: list[Send], ir: np.ndarray, sample_rate: int, loop: bool) -> None:
-    """Convolve each send with `ir` (m,) and add it, spread to stereo, into its stem.
+def add_reverb(sends: list[Send], rt60: float, sample_rate: int, loop: bool) -> None:
+    """Convolve each send with the impulse response of a room of `rt60` seconds and add it, spread
+    to stereo, into its stem.
 
     Overlap-add in blocks three times as long as the impulse response (FFT size 4m): small FFTs, a third
-    less work than blocks of m, and the blocks of all stems go through torch a batch at a time. Width
-    comes from mid/side: the side is the wet signal delayed by 17 ms (uncorrelated with it in a diffuse
-    tail), so left and right differ while their sum stays exactly the mono wet signal.
+    less work than blocks of m, and the blocks of all stems go through torch a batch at a time; silent
+    blocks are skipped. Width comes from mid/side: the side is the wet signal delayed by 17 ms
+    (uncorrelated with it in a diffuse tail), so left and right differ while their sum stays exactly
+    the mono wet signal.
     """
     if not sends:
         return
-    m = ir.shape[-1]
-    hop, fft_n = 3 * m, 4 * m
-    h = torch.fft.rfft(torch.from_numpy(np.array(ir)), n=fft_n)
+    h = _ir_spectrum(rt60, sample_rate)
+    fft_n = 2 * (h.shape[-1] - 1)
+    m = fft_n // 4
+    hop = 3 * m
     delay = int(_SIDE_DELAY_S * sample_rate)
     # each stem's blocks last to first: a block's wet lands at or after its own start, so it never
     # reaches a block still to be read; in a loop, what passes the end waits in `spill` until the end
@@ -167,10 +177,9 @@ def add_reverb(sends: list[Send], ir: np.ndarray, sample_rate: int, loop: bool) 
     padded = np.zeros((rows, fft_n), dtype=np.float32)
     spec = torch.empty((rows, fft_n // 2 + 1), dtype=torch.complex64)
     wet = torch.empty((rows, fft_n), dtype=torch.float32)
-    for lo in range(0, len(jobs), rows):
-        batch = jobs[lo : lo + rows]
-        for row, (i, start) in enumerate(batch):
-            sends[i].read(start, padded[row, :hop])
+    batch: list[tuple[int, int]] = []
+
+    def flush() -> None:
         count = len(batch)
         torch.fft.rfft(torch.from_numpy(padded[:count]), out=spec[:count])
         spec[:count] *= h
@@ -183,6 +192,17 @@ def add_reverb(sends: list[Send], ir: np.ndarray, sample_rate: int, loop: bool) 
             block *= np.float32(_SIDE_GAIN)
             _spill_add(out[:1], spill[:1], block, start + delay)
             _spill_add(out[1:], spill[1:], block, start + delay, subtract=True)
+        batch.clear()
+
+    for i, start in jobs:
+        row = padded[len(batch), :hop]
+        sends[i].read(start, row)
+        if row.any():  # a silent block adds nothing
+            batch.append((i, start))
+            if len(batch) == rows:
+                flush()
+    if batch:
+        flush()
     for send, spill in zip(sends, spills, strict=True):
         if spill.shape[-1]:
             add_wrapped(send.out, spill, send.out.shape[-1], loop=True)

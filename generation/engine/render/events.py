@@ -37,6 +37,32 @@ def note_events(notes: list[Note], sample_rate: int) -> NoteEvents:
     return NoteEvents(start_s, length, pitch, velocity)
 
 
+HI_HAT_KEYS = (42, 44, 46)  # GM closed, pedal and open hi-hat: one cymbal pair, each hit chokes the last
+CHOKE_FADE_S = 0.01
+
+
+def choke_limits(events: NoteEvents) -> np.ndarray:
+    """For each hit, the samples until the next hi-hat hit if it is a hi-hat (it is cut off there, as
+    a closed hi-hat stops an open one ringing), else -1."""
+    limit = np.full(len(events), -1, dtype=np.int64)
+    hats = np.flatnonzero(np.isin(events.pitch, HI_HAT_KEYS))
+    if hats.size > 1:
+        order = hats[np.argsort(events.start[hats], kind="stable")]
+        gaps = events.start[order[1:]] - events.start[order[:-1]]
+        limit[order[:-1]] = np.where(gaps > 0, gaps, -1)
+    return limit
+
+
+def choke(wave: np.ndarray, limit: int, sample_rate: int) -> np.ndarray:
+    """`wave` cut at `limit` samples with a short fade (in place when it fits), or unchanged."""
+    if limit < 0 or limit >= wave.shape[-1]:
+        return wave
+    fade = max(int(CHOKE_FADE_S * sample_rate), 1)
+    end = min(limit + fade, wave.shape[-1])
+    wave[..., limit:end] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)[: end - limit]
+    return wave[..., :end]
+
+
 def stable_seed(*names: str | int) -> list[int]:
     """A numpy seed sequence from stable values (crc32 of strings), never Python's salted hash()."""
     return [zlib.crc32(n.encode()) if isinstance(n, str) else int(n) & 0xFFFFFFFF for n in names]

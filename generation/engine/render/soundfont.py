@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import itertools
 import threading
 from collections import OrderedDict
 from functools import lru_cache
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .events import NoteEvents, StemBuffer
+from .events import NoteEvents, StemBuffer, choke, choke_limits
 from .instruments import GMPreset
 
 SYSTEM_SOUNDFONT = Path("/usr/share/sounds/sf2/FluidR3_GM.sf2")
@@ -31,9 +32,11 @@ MAX_TAIL_S = 6.0
 DRUM_HOLD_S = 4.0  # drum hits ring out their own sample, whatever the note's length
 CACHE_BYTES = 192 << 20  # rendered snippets kept between renders (a cue's cuts and loop reuse them)
 
-_snippets: OrderedDict[tuple, np.ndarray] = OrderedDict()
+# snippet -> (samples, the render that last used it); least recently used first
+_snippets: OrderedDict[tuple, tuple[np.ndarray, int]] = OrderedDict()
 _snippet_bytes = 0
 _cache_lock = threading.Lock()
+_renders = itertools.count()
 
 
 def _bundled_soundfont() -> Path | None:
@@ -71,22 +74,25 @@ def soundfont_sha256(path: Path) -> str:
 
 @lru_cache(maxsize=2)
 def _load(path: str, mtime_ns: int):
+    """The font (loaded once per file version per process), a lock for it, its stereo output mode."""
     from tinysoundfont import _tinysoundfont as tsf
 
-    return tsf.SoundFont(path), threading.Lock()
+    return tsf.SoundFont(path), threading.Lock(), tsf.OutputMode.StereoInterleaved
 
 
 class SoundFontPlayer:
-    """One loaded SoundFont, ready to render parts at a sample rate."""
+    """A SoundFont, ready to render parts at a sample rate: one player per render. The file is loaded
+    (once per process) only when a part first needs it, so a score of synth voices never pays for it."""
 
     def __init__(self, path: Path, sample_rate: int) -> None:
-        from tinysoundfont import _tinysoundfont as tsf
-
         self.path = path
         self.sample_rate = sample_rate
         self._mtime = path.stat().st_mtime_ns
-        self._font, self._lock = _load(str(path), self._mtime)
-        self._mode = tsf.OutputMode.StereoInterleaved
+        self._render = next(_renders)
+
+    @property
+    def _font(self):
+        return _load(str(self.path), self._mtime)[0]
 
     def preset_index(self, preset: GMPreset) -> int | None:
         """The font's index for a preset (a preferred drum kit first), or None if it lacks it."""
@@ -114,34 +120,47 @@ class SoundFontPlayer:
             step = max(int(LENGTH_STEP_S * sr), 1)
             held = np.maximum(np.round(events.length / step), 1).astype(np.int64) * step
         keys = sorted({(int(p), int(v), int(h)) for p, v, h in zip(events.pitch, vq, held, strict=True)})
-        with self._lock:
-            self._font.set_output(self._mode, sr, 0.0)
+        _, lock, stereo = _load(str(self.path), self._mtime)
+        with lock:
+            self._font.set_output(stereo, sr, 0.0)
             self._font.set_max_voices(64)
             snippets = {key: self._cached(index, key) for key in keys}
         scratch = np.empty((2, max(s.shape[-1] for s in snippets.values())), dtype=np.float32)
+        limits = choke_limits(events) if preset.drums else np.full(len(events), -1)
         for i in range(len(events)):
             snip = snippets[(int(events.pitch[i]), int(vq[i]), int(held[i]))]
             note = np.multiply(snip, np.float32(events.velocity[i] / vq[i]), out=scratch[:, : snip.shape[-1]])
-            out.add(int(events.start[i]), note)
+            out.add(int(events.start[i]), choke(note, int(limits[i]), sr))
         return True
 
     def _cached(self, index: int, key: tuple[int, int, int]) -> np.ndarray:
-        """A snippet from the cache shared by all renders, or rendered now and kept (least recently
-        used ones go first once CACHE_BYTES is reached)."""
+        """A snippet from the cache shared by all renders, or rendered now and kept.
+
+        Once CACHE_BYTES is reached, the least recently used snippets go first, but never one this
+        render has used: renders of one cue (its cuts, its loop) ask for much the same snippets in
+        the same order, and plain LRU would evict each one just before it is asked for again. When
+        only this render's snippets are left, a new one is not kept.
+        """
         global _snippet_bytes
         full = (str(self.path), self._mtime, self.sample_rate, index, *key)
         with _cache_lock:
-            snip = _snippets.get(full)
-            if snip is not None:
+            hit = _snippets.get(full)
+            if hit is not None:
+                _snippets[full] = (hit[0], self._render)
                 _snippets.move_to_end(full)
-                return snip
+                return hit[0]
         snip = self._snippet(index, *key)
         snip.setflags(write=False)
         with _cache_lock:
-            _snippets[full] = snip
-            _snippet_bytes += snip.nbytes
-            while _snippet_bytes > CACHE_BYTES and len(_snippets) > 1:
-                _snippet_bytes -= _snippets.popitem(last=False)[1].nbytes
+            # this render's snippets sit together at the recent end, so evicting stops at the first
+            while _snippet_bytes + snip.nbytes > CACHE_BYTES and _snippets:
+                oldest = next(iter(_snippets.values()))
+                if oldest[1] == self._render:
+                    return snip
+                _snippet_bytes -= _snippets.popitem(last=False)[1][0].nbytes
+            if full not in _snippets:
+                _snippets[full] = (snip, self._render)
+                _snippet_bytes += snip.nbytes
         return snip
 
     def _snippet(self, index: int, key: int, velocity: int, held: int) -> np.ndarray:
