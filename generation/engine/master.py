@@ -310,8 +310,8 @@ class _GainCurve:
         g, n = self.g, self.n
         last = n - (g.size - 1) * self.size
         if self.loop and 0 < last < self.size and hi == n:  # a short last sub-block still ends on g[0]
-            ramp = np.arange(last, dtype=np.float32) / np.float32(last)
-            flat[n - last - lo :] = g[-1] + (g[0] - g[-1]) * ramp
+            rise = (g[0] - g[-1]) * np.arange(last, dtype=np.float32) / np.float32(last)
+            flat[n - last - lo :] = g[-1] + rise
         return flat
 
     def over(self, before: _GainCurve, lo: int, hi: int) -> np.ndarray:
