@@ -35,3 +35,20 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+
+class CreatorProfile(models.Model):
+    """The public face of a creator. A user becomes a creator by filling one in."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="creator_profile")
+    display_name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=60, unique=True)
+    bio = models.TextField(max_length=2000, blank=True)
+    avatar = models.ImageField(upload_to="avatars/", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("display_name",)
+
+    def __str__(self) -> str:
+        return self.display_name

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.env import env_bool, env_choice, env_int, env_list, env_str, local_secret_key
+from config.env import env_bool, env_choice, env_float, env_int, env_list, env_str, local_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -29,6 +29,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "catalog",
     "generation",
@@ -38,6 +41,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -87,9 +91,23 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
-MEDIA_URL = "media/"
+# Only for `collectstatic` behind a web server; the app serves static files itself otherwise.
+STATIC_ROOT = env_str("STATIC_ROOT", "") or None
+# Static files are served by WhiteNoise straight from the app folders: no collectstatic step to forget.
+WHITENOISE_USE_FINDERS = True
+
+# Public media (previews, peaks, covers, avatars) under MEDIA_ROOT, served at /media/ by the app itself
+# unless SERVE_MEDIA=false (a web server in front serves it). Full-quality files go to PRIVATE_MEDIA_ROOT,
+# which nothing serves.
+MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "catalog.storage.PrivateFileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 
 # Background work: the default broker keeps its queue in files under var/, so one machine needs no server.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
@@ -115,9 +133,30 @@ ENGINE_SOUNDFONT = env_str("ENGINE_SOUNDFONT", "")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "catalog.api_pagination.PageNumberPagination",
+    "PAGE_SIZE": 24,
 }
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Cuemarket API",
+    "DESCRIPTION": "Search, audition and license music made from text prompts.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# Search: the lowest cosine similarity a semantic match may have to be listed, and the page sizes.
+SEARCH_MIN_SCORE = env_float("SEARCH_MIN_SCORE", 0.2, minimum=-1.0, maximum=1.0)
+SEARCH_PAGE_SIZE = env_int("SEARCH_PAGE_SIZE", 24, minimum=1, maximum=100)
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "catalog:browse"
+LOGOUT_REDIRECT_URL = "catalog:browse"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@localhost")

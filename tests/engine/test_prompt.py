@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from generation.engine import embed
+from common import embeddings as embed
 from generation.engine.brief import INSTRUMENT_ROLES, ROLES
 from generation.engine.errors import BriefError
 from generation.engine.prompt import (
@@ -389,7 +389,7 @@ def test_embed_returns_normalised_float32_rows():
 
 def test_importing_embed_does_not_load_the_model():
     code = (
-        "import sys, generation.engine.embed as e; "
+        "import sys, common.embeddings as e; "
         "assert 'sentence_transformers' not in sys.modules; assert e.MODEL_NAME == 'all-MiniLM-L6-v2'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

@@ -8,7 +8,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from .. import embed
+from common import embeddings as embed
+
 from ..brief import GENRES, INSTRUMENTS, MOODS
 from ..vocabulary import (
     GENRE_PROFILES,

@@ -1,0 +1,202 @@
+"""Tracks, their files and provenance, and the collections buyers keep them in."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from catalog.storage import private_storage
+from common.vocabulary import ENERGIES, GENRES, MODES, PITCH_CLASSES
+
+
+def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(v, v.replace("_", " ").capitalize()) for v in values]
+
+
+class Track(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        TAKEN_DOWN = "taken_down", "Taken down"
+        SOLD_EXCLUSIVE = "sold_exclusive", "Sold exclusively"
+
+    class Disclosure(models.TextChoices):
+        AI_GENERATED = "ai_generated", "AI-generated"
+        AI_ASSISTED = "ai_assisted", "AI-assisted"
+        HUMAN_MADE = "human_made", "Human-made"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=120)
+    creator = models.ForeignKey("accounts.CreatorProfile", on_delete=models.PROTECT, related_name="tracks")
+    description = models.TextField(max_length=4000, blank=True)
+
+    genre = models.CharField(max_length=20, choices=_choices(GENRES))
+    moods = models.JSONField(default=list, blank=True)
+    instruments = models.JSONField(default=list, blank=True)
+    # Bit sets of `moods` and `instruments` over the vocabulary's order, so a facet filter is one
+    # integer test on every database (JSON containment is not portable to SQLite).
+    mood_bits = models.BigIntegerField(default=0)
+    instrument_bits = models.BigIntegerField(default=0)
+    bpm = models.PositiveSmallIntegerField()
+    key = models.CharField(max_length=2, choices=[(p, p) for p in PITCH_CLASSES])
+    mode = models.CharField(max_length=5, choices=_choices(MODES))
+    duration = models.FloatField(help_text="seconds")
+    energy = models.CharField(max_length=6, choices=_choices(ENERGIES))
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    disclosure_label = models.CharField(max_length=16, choices=Disclosure.choices)
+
+    # Public files: the watermarked preview, waveform peaks and cover art (default storage).
+    preview = models.FileField(upload_to="previews/", blank=True)
+    peaks = models.FileField(upload_to="peaks/", blank=True)
+    cover = models.ImageField(upload_to="covers/", blank=True)
+    cover_uploaded = models.BooleanField(default=False)
+
+    # all-MiniLM-L6-v2 of the track's words: 384 float32 values, L2-normalised.
+    embedding = models.BinaryField(null=True, blank=True, editable=False)
+
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-published_at", "-id")
+        permissions = [("review_track", "Can review tracks and their disclosure labels")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="track_status_published"),
+            models.Index(fields=["status", "bpm"], name="track_status_bpm"),
+            models.Index(fields=["status", "duration"], name="track_status_duration"),
+            models.Index(fields=["status", "genre"], name="track_status_genre"),
+            models.Index(fields=["creator", "status"], name="track_creator_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(bpm__gte=20, bpm__lte=300), name="track_bpm_range"),
+            models.CheckConstraint(condition=Q(duration__gt=0), name="track_duration_positive"),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="track_published_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def key_name(self) -> str:
+        return f"{self.key} {self.mode}"
+
+
+class Provenance(models.Model):
+    """How a track's audio was made. Written once when the audio is made; never edited afterwards."""
+
+    track = models.OneToOneField(Track, on_delete=models.CASCADE, related_name="provenance")
+    engine = models.CharField(max_length=40)
+    engine_version = models.CharField(max_length=40)
+    prompt = models.TextField(blank=True)
+    seed = models.BigIntegerField(null=True, blank=True)
+    parameters = models.JSONField(default=dict)
+    file_hashes = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.engine} {self.engine_version} for {self.track_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        # The record is evidence for reviewers and licensees: an update would bend it.
+        if not self._state.adding:
+            raise ValueError("a track's provenance is written once and never edited")
+        super().save(*args, **kwargs)
+
+
+class TrackAsset(models.Model):
+    """A full-quality file a license delivers. Kept in private storage: it has no public URL."""
+
+    class Kind(models.TextChoices):
+        MASTER = "master", "Master WAV"
+        MP3 = "mp3", "MP3"
+        STEM = "stem", "Stem"
+        CUT = "cut", "Cut"
+        LOOP = "loop", "Loop"
+        MIDI = "midi", "MIDI"
+        MANIFEST = "manifest", "Manifest"
+
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="assets")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    name = models.CharField(max_length=40, help_text="stem part or cut length; empty for single files")
+    file = models.FileField(upload_to="tracks/", storage=private_storage, max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size_bytes = models.PositiveBigIntegerField()
+    duration = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("kind", "name")
+        constraints = [
+            models.UniqueConstraint(fields=["track", "kind", "name"], name="asset_unique_per_track"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.track_id} {self.kind} {self.name}".strip()
+
+
+class Collection(models.Model):
+    """A named list of tracks a user keeps, private unless they make it public."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="collections")
+    name = models.CharField(max_length=80)
+    description = models.TextField(max_length=1000, blank=True)
+    is_public = models.BooleanField(default=False)
+    tracks = models.ManyToManyField(Track, through="CollectionItem", related_name="collections")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("-updated_at", "-id")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="collection_name_unique_per_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CollectionItem(models.Model):
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="items")
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-added_at", "-id")
+        constraints = [
+            models.UniqueConstraint(fields=["collection", "track"], name="collection_item_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.track_id} in {self.collection_id}"
+
+
+class Favorite(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favorites")
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="favorited_by")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints = [models.UniqueConstraint(fields=["user", "track"], name="favorite_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} likes {self.track_id}"
+
+
+class SearchIndexState(models.Model):
+    """One row whose counter moves whenever searchable track data changes, so each process knows when
+    its in-memory vector index is stale without scanning the table."""
+
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"search index v{self.version}"

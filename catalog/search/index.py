@@ -1,0 +1,92 @@
+"""The in-process vector index: every track's embedding in one float32 matrix, ranked with one product.
+
+Each process keeps its own copy and checks a one-row version counter (one indexed query) before use;
+when another process has changed searchable data, the copy is reloaded. Facet filters are never
+re-implemented here: SQL decides which tracks qualify and the index only scores them.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+import numpy as np
+from django.db import connection
+
+from catalog.models import SearchIndexState, Track
+from common import embeddings
+
+
+class VectorIndex:
+    def __init__(self, version: int, ids: np.ndarray, vectors: np.ndarray) -> None:
+        self.version = version
+        self.ids = ids  # sorted ascending
+        self.vectors = vectors
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def rows(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Row numbers of `ids` in the matrix, and a mask of which ids have a row at all."""
+        if not len(self.ids):
+            return np.zeros(0, dtype=np.int64), np.zeros(len(ids), dtype=bool)
+        pos = np.searchsorted(self.ids, ids)
+        pos = np.minimum(pos, len(self.ids) - 1)
+        found = self.ids[pos] == ids
+        return pos[found], found
+
+    def scores(self, ids: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(ids that have an embedding, their cosine similarity to `query`)."""
+        rows, found = self.rows(ids)
+        return ids[found], self.vectors[rows] @ query
+
+    def vector(self, track_id: int) -> np.ndarray | None:
+        rows, found = self.rows(np.array([track_id], dtype=np.int64))
+        return self.vectors[rows[0]] if found[0] else None
+
+
+_lock = threading.Lock()
+_current: VectorIndex | None = None
+
+
+def current_version() -> int:
+    state = SearchIndexState.objects.filter(pk=1).values_list("version", flat=True).first()
+    return state or 0
+
+
+def get_index() -> VectorIndex:
+    """This process's index, reloaded first if the catalog changed since it was loaded."""
+    global _current
+    version = current_version()
+    index = _current
+    if index is not None and index.version == version:
+        return index
+    with _lock:
+        if _current is None or _current.version != version:
+            _current = _load(version)
+        return _current
+
+
+def _load(version: int) -> VectorIndex:
+    table = Track._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, embedding FROM {table} WHERE embedding IS NOT NULL ORDER BY id")
+        rows = cursor.fetchall()
+    dims = embeddings.DIMENSIONS
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    vectors = np.empty((len(rows), dims), dtype=np.float32)
+    for i, (_, blob) in enumerate(rows):
+        vectors[i] = np.frombuffer(bytes(blob), dtype="<f4", count=dims)
+    return VectorIndex(version, ids, vectors)
+
+
+@lru_cache(maxsize=512)
+def embed_query(text: str) -> np.ndarray:
+    """A search query's embedding; repeated queries (pagination, facet changes) are served from memory."""
+    vector = embeddings.embed([text])[0]
+    vector.setflags(write=False)
+    return vector
+
+
+def semantic_available() -> bool:
+    return embeddings.available()
