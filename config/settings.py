@@ -151,7 +151,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Search: the lowest cosine similarity a semantic match may have to be listed, and the page sizes.
-SEARCH_MIN_SCORE = env_float("SEARCH_MIN_SCORE", 0.2, minimum=-1.0, maximum=1.0)
+SEARCH_MIN_SCORE = env_float("SEARCH_MIN_SCORE", 0.15, minimum=-1.0, maximum=1.0)
 SEARCH_PAGE_SIZE = env_int("SEARCH_PAGE_SIZE", 24, minimum=1, maximum=100)
 
 LOGIN_URL = "accounts:login"
