@@ -14,19 +14,18 @@ class PageNumberPagination(pagination.PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None or raw == "":
             return self.page_size
-        try:
-            size = int(raw)
-        except ValueError:
+        if not _is_number(raw):
             raise ValidationError(
                 {"page_size": [f"A whole number from 1 to {self.max_page_size} is required."]}
-            ) from None
+            )
+        size = int(raw)
         if not 1 <= size <= self.max_page_size:
             raise ValidationError({"page_size": [f"Must be from 1 to {self.max_page_size}."]})
         return size
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param, "1")
-        if not raw.isdigit() or int(raw) < 1:
+        if not _is_number(raw) or int(raw) < 1:
             raise ValidationError({"page": ["A whole number from 1 is required."]})
         try:
             return super().paginate_queryset(queryset, request, view)
@@ -39,3 +38,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 ),
             )
             raise NotFound({"page": [f"Page {raw} does not exist; the last page is {pages}."]}) from None
+
+
+def _is_number(raw: str) -> bool:
+    # ASCII digits only (str.isdigit() also admits "²", which int() refuses), and few enough of them
+    # for int() to accept.
+    return raw.isascii() and raw.isdigit() and len(raw) <= 18

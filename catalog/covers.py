@@ -14,6 +14,8 @@ import random
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from catalog.errors import TrackFilesError
+
 SIZE = 600
 
 # Base hue (0-1) per genre; mode and energy move saturation and lightness.
@@ -109,3 +111,27 @@ def _draw_title(draw: ImageDraw.ImageDraw, title: str) -> None:
     for text in lines[:3]:
         draw.text((40, y), text, font=font, fill=(255, 255, 255, 240))
         y += 54
+
+
+COVER_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
+MAX_COVER_PIXELS = 4096 * 4096
+
+
+def check_cover(upload) -> str:
+    """The file extension of an uploaded cover image, or TrackFilesError(field="cover") if it is not a
+    PNG, JPEG or WebP image that Pillow can read."""
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            fmt = image.format
+            too_big = image.width * image.height > MAX_COVER_PIXELS
+            image.verify()
+    except (OSError, ValueError, Image.DecompressionBombError):
+        raise TrackFilesError("The cover must be a PNG, JPEG or WebP image.", field="cover") from None
+    finally:
+        upload.seek(0)
+    if fmt not in COVER_FORMATS:
+        raise TrackFilesError("The cover must be a PNG, JPEG or WebP image.", field="cover")
+    if too_big:
+        raise TrackFilesError("The cover is too large; 4096 by 4096 pixels at most.", field="cover")
+    return COVER_FORMATS[fmt]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 from pathlib import Path
@@ -10,12 +11,11 @@ import numpy as np
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import Storage, default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import CreatorProfile, User
-from catalog.covers import draw_cover
+from catalog.covers import check_cover, draw_cover
 from catalog.errors import CollectionError, TrackFilesError
 from catalog.models import (
     Collection,
@@ -46,15 +46,14 @@ ASSET_KINDS = {
 def track_text(
     *, title: str, description: str, genre: str, moods: list[str], instruments: list[str], prompt: str
 ) -> str:
-    """The words a track's embedding is made from: what a buyer might type to find it."""
-    parts = [
-        title,
-        description,
-        f"{label(genre)} music",
-        ", ".join(label(m).lower() for m in moods),
-        ", ".join(label(i).lower() for i in instruments),
-        prompt,
-    ]
+    """The words a track's embedding is made from: what a buyer might type to find it.
+
+    `instruments` is accepted but left out: the engine's arrangement adds parts nobody asked for
+    (timpani and choir under a synth-bass cue), and listing them all pulled every track's meaning
+    toward "orchestra" until a tense cue and a triumphant one scored alike. The instruments a prompt
+    names are in the prompt; the instrument facet finds the others exactly.
+    """
+    parts = [title, description, f"{label(genre)} music", ", ".join(label(m).lower() for m in moods), prompt]
     return ". ".join(p for p in parts if p)
 
 
@@ -67,13 +66,17 @@ def track_embedding(text: str) -> bytes | None:
 
 def search_index_touch() -> None:
     """Tell every process that searchable track data changed (their vector index reloads)."""
-    updated = SearchIndexState.objects.filter(pk=1).update(version=F("version") + 1)
+    # A fresh random version rather than version + 1: a transaction that bumps the counter and then
+    # rolls back would otherwise let the next change reuse that number, and an index loaded inside
+    # the rolled-back transaction would pass for current.
+    version = secrets.randbits(62)
+    updated = SearchIndexState.objects.filter(pk=1).update(version=version)
     if not updated:
         try:
             with transaction.atomic():
-                SearchIndexState.objects.create(pk=1, version=1)
+                SearchIndexState.objects.create(pk=1, version=version)
         except IntegrityError:  # created meanwhile by another process
-            SearchIndexState.objects.filter(pk=1).update(version=F("version") + 1)
+            SearchIndexState.objects.filter(pk=1).update(version=version)
 
 
 def _unique_slug(title: str) -> str:
@@ -95,25 +98,60 @@ def _read_manifest(out_dir: Path) -> dict:
         raise TrackFilesError(f"no manifest.json in {out_dir.name}", field="out_dir") from None
     except (OSError, ValueError) as exc:
         raise TrackFilesError(f"manifest.json is unreadable: {exc}", field="out_dir") from None
-    brief = manifest.get("brief") or {}
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("brief"), dict):
+        raise TrackFilesError("manifest.json has no brief", field="out_dir")
+    brief = manifest["brief"]
+    bpm = brief.get("bpm")
     checks = {
         "genre": brief.get("genre") in GENRES,
-        "moods": all(m in MOODS for m in brief.get("moods", ())),
-        "instruments": all(i in INSTRUMENTS for i in brief.get("instruments", ())),
+        "moods": isinstance(brief.get("moods"), list) and all(m in MOODS for m in brief["moods"]),
+        "instruments": isinstance(brief.get("instruments"), list)
+        and all(i in INSTRUMENTS for i in brief["instruments"]),
         "key": brief.get("key") in PITCH_CLASSES,
         "mode": brief.get("mode") in MODES,
         "energy": brief.get("energy") in ENERGIES,
+        "bpm": isinstance(bpm, int | float) and not isinstance(bpm, bool) and 20 <= bpm <= 300,
+        "seed": manifest.get("seed") is None
+        or (type(manifest["seed"]) is int and 0 <= manifest["seed"] < 2**63),
+        "engine": isinstance(manifest.get("engine"), dict)
+        and all(isinstance(manifest["engine"].get(k), str) for k in ("name", "version")),
     }
     bad = [name for name, ok in checks.items() if not ok]
     if bad:
-        raise TrackFilesError(f"manifest has an unknown {bad[0]}", field=bad[0])
-    files = manifest.get("files") or {}
-    if not any(f.get("kind") == "mix" for f in files.values()):
-        raise TrackFilesError("manifest lists no mix", field="out_dir")
+        raise TrackFilesError(f"manifest has an unknown or missing {bad[0]}", field=bad[0])
+    files = manifest.get("files")
+    if not isinstance(files, dict) or not all(_file_entry_ok(f) for f in files.values()):
+        raise TrackFilesError("manifest lists its files without kind, size or hash", field="out_dir")
+    mix = [f for f in files.values() if f["kind"] == "mix"]
+    if not mix or not isinstance(mix[0].get("duration_s"), int | float) or not mix[0]["duration_s"] > 0:
+        raise TrackFilesError("manifest lists no mix with a duration", field="out_dir")
+    root = out_dir.resolve()
     for rel in files:
-        if not (out_dir / rel).is_file():
+        path = (out_dir / rel).resolve()
+        if not path.is_relative_to(root):
+            raise TrackFilesError(f"{rel} lies outside the output folder", field="out_dir")
+        if not path.is_file():
             raise TrackFilesError(f"{rel} is listed in the manifest but missing", field="out_dir")
     return manifest
+
+
+def _file_entry_ok(entry: object) -> bool:
+    return (
+        isinstance(entry, dict)
+        and isinstance(entry.get("kind"), str)
+        and isinstance(entry.get("bytes"), int)
+        and isinstance(entry.get("sha256"), str)
+        and len(entry["sha256"]) == 64
+        and isinstance(entry.get("duration_s", 0.0), int | float)
+    )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 class _Saved:
@@ -140,20 +178,29 @@ def track_create_from_output(
     description: str = "",
     disclosure_label: str = Track.Disclosure.AI_GENERATED,
     publish: bool = False,
+    cover: File | None = None,
 ) -> Track:
     """Turn one engine output folder (its manifest and files) into a draft Track with every file in
     storage: masters, stems, cuts, loop, MIDI and MP3 privately; preview, peaks and cover publicly.
 
+    Every file must match the size and SHA-256 its manifest gives, so the provenance names exactly
+    the files a license delivers. `cover` is the creator's own image (PNG, JPEG or WebP), kept as
+    given; without one a cover is drawn from the track's attributes.
+
     Either the whole track lands (rows and files) or nothing does.
     """
+    if disclosure_label not in Track.Disclosure.values:
+        raise TrackFilesError("Choose how the track was made.", field="disclosure_label")
     manifest = _read_manifest(out_dir)
     brief = manifest["brief"]
-    prompt = manifest.get("prompt", brief.get("prompt", ""))
+    prompt = str(manifest.get("prompt", brief.get("prompt", "")))
     title = (title or default_title(prompt)).strip()[:120]
     slug = _unique_slug(title)
     mix_rel = next(rel for rel, f in manifest["files"].items() if f["kind"] == "mix")
     peaks_rel = next((rel for rel, f in manifest["files"].items() if f["kind"] == "peaks"), None)
-    peaks = json.loads((out_dir / peaks_rel).read_text())["peaks"] if peaks_rel else None
+    peaks = _read_peaks(out_dir, peaks_rel) if peaks_rel else None
+    cover_uploaded = cover is not None
+    cover_ext = check_cover(cover) if cover is not None else "png"
     text = track_text(
         title=title,
         description=description,
@@ -163,10 +210,21 @@ def track_create_from_output(
         prompt=prompt,
     )
     embedding = track_embedding(text)
-    preview = make_preview(out_dir / mix_rel)
-    cover = draw_cover(
-        slug=slug, title=title, genre=brief["genre"], mode=brief["mode"], energy=brief["energy"], peaks=peaks
-    )
+    try:
+        preview = make_preview(out_dir / mix_rel)
+    except (OSError, RuntimeError, ValueError) as exc:  # soundfile's errors are RuntimeErrors
+        raise TrackFilesError(f"{mix_rel} is not audio that can be read: {exc}", field="out_dir") from None
+    if cover is None:
+        cover = ContentFile(
+            draw_cover(
+                slug=slug,
+                title=title,
+                genre=brief["genre"],
+                mode=brief["mode"],
+                energy=brief["energy"],
+                peaks=peaks,
+            )
+        )
 
     saved = _Saved()
     try:
@@ -190,7 +248,9 @@ def track_create_from_output(
                 embedding=embedding,
             )
             track.preview.name = saved.save(default_storage, f"previews/{slug}.mp3", ContentFile(preview))
-            track.cover.name = saved.save(default_storage, f"covers/{slug}.png", ContentFile(cover))
+            cover.seek(0)
+            track.cover.name = saved.save(default_storage, f"covers/{slug}.{cover_ext}", cover)
+            track.cover_uploaded = cover_uploaded
             if peaks_rel:
                 with open(out_dir / peaks_rel, "rb") as fh:
                     track.peaks.name = saved.save(default_storage, f"peaks/{slug}.json", File(fh))
@@ -215,14 +275,31 @@ def track_create_from_output(
     return track
 
 
+def _read_peaks(out_dir: Path, rel: str) -> list[float]:
+    try:
+        peaks = json.loads((out_dir / rel).read_text())["peaks"]
+    except (OSError, ValueError, KeyError, TypeError):
+        peaks = None
+    if not isinstance(peaks, list) or not all(isinstance(p, int | float) for p in peaks):
+        raise TrackFilesError(f"{rel} holds no list of waveform peaks", field="out_dir")
+    return peaks
+
+
+def _check_file(path: Path, rel: str, meta: dict) -> None:
+    """The file is the one the manifest describes: same size, same SHA-256."""
+    if path.stat().st_size != meta["bytes"] or _sha256(path) != meta["sha256"]:
+        raise TrackFilesError(f"{rel} differs from the file its manifest describes", field="out_dir")
+
+
 def _store_assets(*, track: Track, out_dir: Path, manifest: dict, saved: _Saved) -> None:
     storage = private_storage()
     assets = []
     for rel, meta in manifest["files"].items():
+        _check_file(out_dir / rel, rel, meta)
         kind = ASSET_KINDS.get(meta["kind"])
         if kind is None:
             continue
-        name = meta.get("part") or (Path(rel).stem if kind == TrackAsset.Kind.CUT else "")
+        name = str(meta.get("part") or (Path(rel).stem if kind == TrackAsset.Kind.CUT else ""))[:40]
         with open(out_dir / rel, "rb") as fh:
             stored = saved.save(storage, f"tracks/{track.slug}/{rel}", File(fh))
         assets.append(
@@ -244,7 +321,7 @@ def _store_assets(*, track: Track, out_dir: Path, manifest: dict, saved: _Saved)
             kind=TrackAsset.Kind.MANIFEST,
             name="",
             file=stored,
-            sha256="",
+            sha256=_sha256(out_dir / "manifest.json"),
             size_bytes=(out_dir / "manifest.json").stat().st_size,
         )
     )
