@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from config.media import serve_media
 
 urlpatterns = [
     path("", include("catalog.urls")),
@@ -17,5 +18,5 @@ if settings.SERVE_MEDIA:
     # Only the public media folder: previews, peaks, covers and avatars. Full-quality files live in
     # PRIVATE_MEDIA_ROOT, which no URL reaches.
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.*)$", serve_media),
     ]

@@ -66,7 +66,7 @@ class TrackSearchForm(forms.Form):
         data = super().clean()
         for low, high in (("bpm_min", "bpm_max"), ("duration_min", "duration_max")):
             if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
-                self.add_error(low, f"Must not be above {high} ({data[high]:g}).")
+                self.add_error(low, f"Must not be above the upper bound ({data[high]:g}).")
         return data
 
 
