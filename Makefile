@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run install test lint format bench clean
+.PHONY: run install test lint format bench bench-catalog clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ test: lint
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e ".[bench]"
 	$(PY) bench/engine.py
+
+# Search latency on 100,000 tracks, in a PostgreSQL database of its own (see bench/README.md).
+bench-catalog: $(STAMP)
+	$(PY) bench/catalog.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

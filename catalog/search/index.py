@@ -38,7 +38,15 @@ class VectorIndex:
     def scores(self, ids: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(ids that have an embedding, their cosine similarity to `query`)."""
         rows, found = self.rows(ids)
-        return ids[found], self.vectors[rows] @ query
+        return ids[found], self.row_scores(rows, query)
+
+    def row_scores(self, rows: np.ndarray, query: np.ndarray) -> np.ndarray:
+        """Cosine similarity to `query` of the given matrix rows."""
+        if len(rows) * 4 > len(self.ids):
+            # Scoring every row, then picking, reads the matrix once; picking first would copy most of
+            # it (150 MB at 100,000 tracks) before the product.
+            return (self.vectors @ query)[rows]
+        return self.vectors[rows] @ query
 
     def vector(self, track_id: int) -> np.ndarray | None:
         rows, found = self.rows(np.array([track_id], dtype=np.int64))
