@@ -40,7 +40,9 @@ def creator(db):
     from accounts.models import CreatorProfile, User
 
     user = User.objects.create_user("creator@example.com", "pass-for-tests-1")
-    return CreatorProfile.objects.create(user=user, display_name="Nadia Okafor", slug="nadia-okafor", bio="Cues.")
+    return CreatorProfile.objects.create(
+        user=user, display_name="Nadia Okafor", slug="nadia-okafor", bio="Cues."
+    )
 
 
 @pytest.fixture
