@@ -4,25 +4,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-URL = "/api/v1/tracks/"
+from tests.catalog.api_contract import SEARCH_PARAMETERS as PARAMETERS
 
-PARAMETERS = (
-    "q",
-    "genre",
-    "mood",
-    "instrument",
-    "bpm_min",
-    "bpm_max",
-    "key",
-    "mode",
-    "duration_min",
-    "duration_max",
-    "energy",
-    "creator",
-    "ordering",
-    "page",
-    "page_size",
-)
+URL = "/api/v1/tracks/"
 
 
 @pytest.mark.parametrize(
