@@ -175,7 +175,6 @@ def embed_templates(templates: list[Template]) -> np.ndarray:
             description=t.description,
             genre=t.genre,
             moods=t.moods,
-            instruments=t.instruments,
             prompt=t.prompt,
         )
         for t in templates

@@ -43,15 +43,13 @@ ASSET_KINDS = {
 }
 
 
-def track_text(
-    *, title: str, description: str, genre: str, moods: list[str], instruments: list[str], prompt: str
-) -> str:
+def track_text(*, title: str, description: str, genre: str, moods: list[str], prompt: str) -> str:
     """The words a track's embedding is made from: what a buyer might type to find it.
 
-    `instruments` is accepted but left out: the engine's arrangement adds parts nobody asked for
-    (timpani and choir under a synth-bass cue), and listing them all pulled every track's meaning
-    toward "orchestra" until a tense cue and a triumphant one scored alike. The instruments a prompt
-    names are in the prompt; the instrument facet finds the others exactly.
+    The instrument list is left out: the engine's arrangement adds parts nobody asked for (timpani and
+    choir under a synth-bass cue), and listing them all pulled every track's meaning toward "orchestra"
+    until a tense cue and a triumphant one scored alike. The instruments a prompt names are in the
+    prompt; the instrument facet finds the others exactly.
     """
     parts = [title, description, f"{label(genre)} music", ", ".join(label(m).lower() for m in moods), prompt]
     return ". ".join(p for p in parts if p)
@@ -206,7 +204,6 @@ def track_create_from_output(
         description=description,
         genre=brief["genre"],
         moods=list(brief["moods"]),
-        instruments=list(brief["instruments"]),
         prompt=prompt,
     )
     embedding = track_embedding(text)

@@ -16,9 +16,7 @@ SHANTY = ("Salt and Rope", "folk", "rowdy sea shanty sung by sailors, stomping a
 def add_track_as_another_process_would(shelf, title: str, genre: str, prompt: str) -> Track:
     """A published track written straight to the database, as a worker elsewhere would: this process
     is not told, so its index does not know the track yet."""
-    text = services.track_text(
-        title=title, description="", genre=genre, moods=[], instruments=[], prompt=prompt
-    )
+    text = services.track_text(title=title, description="", genre=genre, moods=[], prompt=prompt)
     return Track.objects.create(
         slug=f"{genre}-{len(prompt)}",
         title=title,
