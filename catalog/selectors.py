@@ -213,7 +213,7 @@ def track_search(
     index = get_index()
     query = embed_query(q)
     rows, found = index.rows(ids)
-    scores = index.row_scores(rows, query)
+    scores = index.relevance(rows, query)
     ids = ids[found]
     keep = scores >= min_score
     ids, scores = ids[keep], scores[keep]

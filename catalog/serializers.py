@@ -66,7 +66,7 @@ class TrackSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_score(self, track: Track) -> float | None:
-        """Cosine similarity to the query, for searches ranked by meaning."""
+        """Relevance to the query (meaning and mood, -1 to 1), for searches ranked by meaning."""
         return getattr(track, "score", None)
 
 

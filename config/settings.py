@@ -151,8 +151,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# Search: the lowest cosine similarity a semantic match may have to be listed, and the page sizes.
-SEARCH_MIN_SCORE = env_float("SEARCH_MIN_SCORE", 0.15, minimum=-1.0, maximum=1.0)
+# Search: the lowest relevance a match by meaning may have to be listed, and the browse page size.
+SEARCH_MIN_SCORE = env_float("SEARCH_MIN_SCORE", 0.2, minimum=-1.0, maximum=1.0)
 SEARCH_PAGE_SIZE = env_int("SEARCH_PAGE_SIZE", 24, minimum=1, maximum=100)
 
 LOGIN_URL = "accounts:login"
