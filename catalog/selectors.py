@@ -191,8 +191,8 @@ def track_search(
     """Tracks matching validated search parameters, in the requested order.
 
     Without a query: one SQL query per page (plus the count). With a query: facets narrow in SQL, then
-    the in-memory index ranks what is left by cosine similarity to the query's embedding, keeping matches
-    scoring at least `min_score`. Without the embedding model, the query matches words instead.
+    the in-memory index ranks what is left by relevance to the query (`VectorIndex.relevance`), keeping
+    matches scoring at least `min_score`. Without the embedding model, the query matches words instead.
     """
     qs = _filter(_base(), params, user)
     ordering = params.get("ordering") or ("relevance" if params.get("q") else "newest")
