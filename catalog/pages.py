@@ -12,7 +12,7 @@ from django.http import HttpRequest, QueryDict
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from catalog.models import Track, TrackAsset
-from catalog.search.params import ORDERINGS
+from catalog.search.params import FIELD_LABELS, ORDERINGS
 from catalog.taxonomy import label
 from common.vocabulary import ENERGIES, GENRES, INSTRUMENTS, MOODS, PITCH_CLASSES
 
@@ -38,23 +38,6 @@ MULTI_FACETS = (
     ("mood", "Mood", MOODS),
     ("instrument", "Instrument", INSTRUMENTS),
 )
-
-
-FIELD_LABELS = {
-    "q": "Search",
-    "genre": "Genre",
-    "mood": "Mood",
-    "instrument": "Instrument",
-    "bpm_min": "Tempo from",
-    "bpm_max": "Tempo to",
-    "key": "Key",
-    "mode": "Mode",
-    "duration_min": "Length from",
-    "duration_max": "Length to",
-    "energy": "Energy",
-    "creator": "Creator",
-    "ordering": "Sort order",
-}
 
 
 @dataclass(frozen=True)

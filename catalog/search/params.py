@@ -7,6 +7,7 @@ and the page shows the message beside the control.
 from __future__ import annotations
 
 from django import forms
+from django.forms.utils import pretty_name
 
 from catalog.taxonomy import label
 from common.vocabulary import ENERGIES, GENRES, INSTRUMENTS, MODES, MOODS, PITCH_CLASSES
@@ -45,22 +46,24 @@ class TrackSearchForm(forms.Form):
     mood = forms.MultipleChoiceField(required=False, choices=_choices(MOODS))
     instrument = forms.MultipleChoiceField(required=False, choices=_choices(INSTRUMENTS))
     bpm_min = forms.IntegerField(
-        required=False, min_value=BPM_RANGE[0], max_value=BPM_RANGE[1], label="BPM from"
+        required=False, min_value=BPM_RANGE[0], max_value=BPM_RANGE[1], label="Tempo from"
     )
     bpm_max = forms.IntegerField(
-        required=False, min_value=BPM_RANGE[0], max_value=BPM_RANGE[1], label="BPM to"
+        required=False, min_value=BPM_RANGE[0], max_value=BPM_RANGE[1], label="Tempo to"
     )
     key = KeyField(required=False, choices=[("", "Any key")] + [(p, p) for p in PITCH_CLASSES])
     mode = forms.ChoiceField(required=False, choices=[("", "Any mode"), *_choices(MODES)])
     duration_min = forms.FloatField(
-        required=False, min_value=DURATION_RANGE[0], max_value=DURATION_RANGE[1], label="Length from (s)"
+        required=False, min_value=DURATION_RANGE[0], max_value=DURATION_RANGE[1], label="Length from"
     )
     duration_max = forms.FloatField(
-        required=False, min_value=DURATION_RANGE[0], max_value=DURATION_RANGE[1], label="Length to (s)"
+        required=False, min_value=DURATION_RANGE[0], max_value=DURATION_RANGE[1], label="Length to"
     )
     energy = forms.ChoiceField(required=False, choices=[("", "Any energy"), *_choices(ENERGIES)])
     creator = forms.SlugField(required=False, max_length=60)
-    ordering = forms.ChoiceField(required=False, choices=[("", "Default"), *list(ORDERINGS.items())])
+    ordering = forms.ChoiceField(
+        required=False, label="Sort order", choices=[("", "Default"), *list(ORDERINGS.items())]
+    )
 
     def clean(self):
         data = super().clean()
@@ -68,6 +71,12 @@ class TrackSearchForm(forms.Form):
             if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
                 self.add_error(low, f"Must not be above the upper bound ({data[high]:g}).")
         return data
+
+
+# How each parameter is named to people (error summaries, chips).
+FIELD_LABELS = {
+    name: str(field.label or pretty_name(name)) for name, field in TrackSearchForm.base_fields.items()
+}
 
 
 def parse(query) -> tuple[dict | None, dict[str, list[str]]]:
