@@ -28,14 +28,6 @@ def _base() -> QuerySet[Track]:
     return Track.objects.select_related("creator")
 
 
-def visible_tracks(user: User | AnonymousUser) -> QuerySet[Track]:
-    """Published tracks for everyone, plus the user's own tracks in any status."""
-    qs = _base()
-    if user.is_authenticated:
-        return qs.filter(Q(status=Track.Status.PUBLISHED) | Q(creator__user=user))
-    return qs.filter(status=Track.Status.PUBLISHED)
-
-
 def _filter(qs: QuerySet[Track], params: dict, user: User | AnonymousUser) -> QuerySet[Track]:
     if params.get("creator"):
         qs = qs.filter(creator__slug=params["creator"])
@@ -251,10 +243,6 @@ def track_similar(*, track: Track, limit: int = 6) -> list[Track]:
     ids, scores = index.scores(ids, vector)
     top = np.argsort(-scores, kind="stable")[:limit]
     return RankedTracks(ids[top], scores[top])[0:limit]
-
-
-def track_is_favorite(*, user: User | AnonymousUser, track: Track) -> bool:
-    return user.is_authenticated and Favorite.objects.filter(user=user, track=track).exists()
 
 
 def annotate_favorites(tracks: list[Track], user: User | AnonymousUser) -> list[Track]:
