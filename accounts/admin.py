@@ -10,7 +10,7 @@ class _LowercaseEmailMixin:
     """Staff-made accounts store their email the way sign-up does, so logging in with it works."""
 
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"].strip()).lower()
+        email = User.objects.canonical_email(self.cleaned_data["email"])
         others = User.objects.filter(email__iexact=email)
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)

@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import UploadedFile
 from accounts.avatars import MAX_BYTES, avatar_check
 from accounts.errors import AccountsError, AvatarInvalid
 from accounts.models import CreatorProfile, User
-from accounts.services import normalize_email
 
 
 def add_service_error(form: forms.Form, exc: AccountsError, *, rename: dict[str, str] | None = None) -> None:
@@ -36,7 +35,7 @@ class EmailAuthenticationForm(AuthenticationForm):
     }
 
     def clean_username(self) -> str:
-        return normalize_email(self.cleaned_data["username"])
+        return User.objects.canonical_email(self.cleaned_data["username"])
 
 
 class SignupForm(forms.Form):
@@ -59,7 +58,7 @@ class SignupForm(forms.Form):
     )
 
     def clean_email(self) -> str:
-        email = normalize_email(self.cleaned_data["email"])
+        email = User.objects.canonical_email(self.cleaned_data["email"])
         if User.objects.filter(email__iexact=email).exists():
             raise ValidationError(
                 "An account with this email already exists. Log in or reset your password.", code="taken"

@@ -6,10 +6,15 @@ from django.utils import timezone
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
+    @classmethod
+    def canonical_email(cls, email: str) -> str:
+        """The one spelling of an address the database holds: trimmed and lower-case."""
+        return cls.normalize_email(email.strip()).lower()
+
     def create_user(self, email: str, password: str | None = None, **extra) -> "User":
         if not email:
             raise ValueError("email is required")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=self.canonical_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user

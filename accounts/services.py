@@ -37,15 +37,10 @@ REVIEWERS_GROUP = "Reviewers"
 REVIEW_PERMISSION = ("catalog", "track", "review_track", "Can review tracks and their disclosure labels")
 
 
-def normalize_email(email: str) -> str:
-    """The one spelling of an address the database holds: trimmed and lower-case, as the manager stores it."""
-    return User.objects.normalize_email(email.strip()).lower()
-
-
 @transaction.atomic
 def user_signup(*, email: str, password: str) -> User:
     """Create a buyer account. Every user can buy; becoming a creator or reviewer comes later."""
-    email = normalize_email(email)
+    email = User.objects.canonical_email(email)
     try:
         validate_email(email)
     except ValidationError as exc:
@@ -181,7 +176,7 @@ def reviewer_revoke(*, user: User) -> None:
 @transaction.atomic
 def auth_token_issue(*, email: str, password: str, request: HttpRequest | None = None) -> Token:
     """The user's API token, created on first use, for an email and password that sign in."""
-    user = authenticate(request, username=normalize_email(email), password=password)
+    user = authenticate(request, username=User.objects.canonical_email(email), password=password)
     if user is None:
         raise InvalidCredentials("Unable to log in with the email and password given.")
     token, _ = Token.objects.get_or_create(user=user)

@@ -40,10 +40,10 @@ def _filter(qs: QuerySet[Track], params: dict, user: User | AnonymousUser) -> Qu
         qs = qs.filter(genre__in=params["genre"])
     if params.get("mood"):
         bits = mood_bits(params["mood"])
-        qs = qs.alias(_moods=_bitand("mood_bits", bits)).filter(_moods=bits)
+        qs = qs.alias(_moods=F("mood_bits").bitand(bits)).filter(_moods=bits)
     if params.get("instrument"):
         bits = instrument_bits(params["instrument"])
-        qs = qs.alias(_instruments=_bitand("instrument_bits", bits)).filter(_instruments=bits)
+        qs = qs.alias(_instruments=F("instrument_bits").bitand(bits)).filter(_instruments=bits)
     for name, lookup in (
         ("bpm_min", "bpm__gte"),
         ("bpm_max", "bpm__lte"),
@@ -56,10 +56,6 @@ def _filter(qs: QuerySet[Track], params: dict, user: User | AnonymousUser) -> Qu
         if params.get(name):
             qs = qs.filter(**{name: params[name]})
     return qs
-
-
-def _bitand(field: str, bits: int) -> F:
-    return F(field).bitand(bits)
 
 
 class RankedTracks(Sequence):
