@@ -1,4 +1,4 @@
-"""The demo catalog: four demo users and a few dozen published cues made by the engine.
+"""The demo catalog: four demo users, a few dozen published cues made by the engine and two in review.
 
 Used only by `manage.py seed_demo`; nothing else creates the demo users.
 """
@@ -191,29 +191,59 @@ def ensure_users() -> dict[str, User]:
     return users
 
 
-def seed(
-    *, count: int | None = None, duration: float | None = None, report: Callable[[str], None] = print
-) -> int:
-    """Make the demo users and publish the demo cues not yet in the catalog; returns how many were made.
+# Submitted to the review desk rather than published, so the demo reviewer has a queue to work through.
+REVIEW_CUES = (
+    DemoCue(
+        "Harbor Lights",
+        "warm lo-fi hip hop with mellow electric piano and vinyl crackle, relaxed",
+        "Late-evening lo-fi with a mellow electric piano for study streams and cafe scenes.",
+    ),
+    DemoCue(
+        "Summit Push",
+        "uplifting energetic rock with driving drums and electric guitar for a sports montage",
+        "Driving drums and bright guitars for climbs, finals and the last mile.",
+    ),
+)
 
-    `count` takes only the first cues and `duration` shortens them (both for quick checks).
+
+def _make(creator: CreatorProfile, cue: DemoCue, seed: int, duration: float | None, publish: bool) -> Track:
+    brief = parse_prompt(cue.prompt, duration=duration or cue.duration)
+    with tempfile.TemporaryDirectory(prefix="demo-") as tmp:
+        out_dir = Path(tmp) / "out"
+        generate(brief, seed=seed, out_dir=out_dir)
+        return catalog_services.track_create_from_output(
+            creator=creator, out_dir=out_dir, title=cue.title, description=cue.description, publish=publish
+        )
+
+
+def seed(
+    *,
+    count: int | None = None,
+    duration: float | None = None,
+    in_review: int | None = None,
+    report: Callable[[str], None] = print,
+) -> int:
+    """Make the demo users, publish the demo cues and submit the review cues not yet in the catalog;
+    returns how many tracks were made.
+
+    `count` takes only the first cues (and, unless `in_review` says otherwise, no review cues) and
+    `duration` shortens them (both for quick checks).
     """
     with transaction.atomic():
         users = ensure_users()
     creator = CreatorProfile.objects.get(user=users[CREATOR])
     existing = set(Track.objects.filter(creator=creator).values_list("title", flat=True))
-    made = 0
     cues = CUES if count is None else CUES[:count]
-    for number, cue in enumerate(cues, start=1):
+    if in_review is None:
+        in_review = len(REVIEW_CUES) if count is None else 0
+    work = [(cue, True) for cue in cues] + [(cue, False) for cue in REVIEW_CUES[:in_review]]
+    made = 0
+    for number, (cue, publish) in enumerate(work, start=1):
         if cue.title in existing:
             continue
-        report(f"[{number:2d}/{len(cues)}] {cue.title}")
-        brief = parse_prompt(cue.prompt, duration=duration or cue.duration)
-        with tempfile.TemporaryDirectory(prefix="demo-") as tmp:
-            out_dir = Path(tmp) / "out"
-            generate(brief, seed=number, out_dir=out_dir)
-            catalog_services.track_create_from_output(
-                creator=creator, out_dir=out_dir, title=cue.title, description=cue.description, publish=True
-            )
+        report(f"[{number:2d}/{len(work)}] {cue.title}{'' if publish else ' (for review)'}")
+        track = _make(creator, cue, number, duration, publish)
+        if not publish:
+            catalog_services.track_submit(track=track)
         made += 1
     return made

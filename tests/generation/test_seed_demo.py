@@ -50,6 +50,17 @@ def test_a_second_run_adds_nothing(seeded):
     assert User.objects.count() == 4
 
 
+def test_review_cues_wait_in_the_review_queue(db):
+    from catalog import selectors as catalog_selectors
+
+    assert demo.seed(count=0, in_review=1, duration=6, report=lambda line: None) == 1
+    track = Track.objects.get()
+    assert track.title == demo.REVIEW_CUES[0].title
+    assert track.status == Track.Status.IN_REVIEW and track.submitted_at is not None
+    assert list(catalog_selectors.review_queue()) == [track]
+    assert demo.seed(count=0, in_review=1, duration=6, report=lambda line: None) == 0
+
+
 def test_the_demo_covers_every_genre_with_at_least_24_cues():
     assert len(demo.CUES) >= 24
     assert len({cue.title for cue in demo.CUES}) == len(demo.CUES)

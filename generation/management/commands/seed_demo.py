@@ -4,7 +4,10 @@ from generation import demo
 
 
 class Command(BaseCommand):
-    help = "Create the demo users and a demo catalog of published cues made by the engine (idempotent)."
+    help = (
+        "Create the demo users, a demo catalog of published cues made by the engine and two tracks in"
+        " review (idempotent)."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
