@@ -1,0 +1,67 @@
+"""The Stripe provider: Stripe Checkout for paying, Stripe refunds for paying back.
+
+Every Stripe call goes through payments/stripe_api.py. Fulfilment never happens here: an order is paid
+only when Stripe's signed webhook says so (payments/webhooks.py).
+"""
+
+from __future__ import annotations
+
+from payments import stripe_api
+from payments.models import Order
+from payments.providers import AccountState, Checkout, RefundResult
+
+
+def checkout_begin(*, order: Order, success_url: str, cancel_url: str) -> Checkout:
+    """Open (or, for an order that already has one, return again) the order's Checkout Session."""
+    session = stripe_api.checkout_session_create(order=order, success_url=success_url, cancel_url=cancel_url)
+    return Checkout(url=session.url, session_id=session.id)
+
+
+def refund(*, order: Order, amount_cents: int, reason: str, idempotency_key: str) -> RefundResult:
+    """Refund part or all of the order's PaymentIntent; the key makes a retried refund a replay."""
+    result = stripe_api.refund_create(
+        payment_intent=order.provider_payment_id,
+        amount_cents=amount_cents,
+        idempotency_key=idempotency_key,
+        reason=reason,
+    )
+    return RefundResult(refund_id=result.id, amount_cents=result.amount, status=result.status)
+
+
+def account_create(*, creator_id: int, email: str) -> str:
+    """An Express account for the creator, able to receive transfers once onboarded."""
+    return stripe_api.account_create(creator_id=creator_id, email=email).id
+
+
+def account_link(*, account_id: str, refresh_url: str, return_url: str) -> str:
+    """A fresh single-use onboarding link (they expire within minutes and cannot be reused)."""
+    return stripe_api.account_link_create(
+        account_id=account_id, refresh_url=refresh_url, return_url=return_url
+    ).url
+
+
+def account_state(*, account_id: str) -> AccountState:
+    account = stripe_api.account_retrieve(account_id=account_id)
+    return AccountState(
+        charges_enabled=bool(account.charges_enabled),
+        payouts_enabled=bool(account.payouts_enabled),
+        details_submitted=bool(account.details_submitted),
+    )
+
+
+def transfer(
+    *, account_id: str, amount_cents: int, currency: str, idempotency_key: str, payout_ref: str
+) -> str:
+    return stripe_api.transfer_create(
+        destination=account_id,
+        amount_cents=amount_cents,
+        currency=currency,
+        idempotency_key=idempotency_key,
+        payout_ref=payout_ref,
+    ).id
+
+
+def transfer_reverse(*, transfer_id: str, amount_cents: int, idempotency_key: str) -> str:
+    return stripe_api.transfer_reversal_create(
+        transfer_id=transfer_id, amount_cents=amount_cents, idempotency_key=idempotency_key
+    ).id
