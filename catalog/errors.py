@@ -14,3 +14,15 @@ class TrackFilesError(CatalogError):
 
 class CollectionError(CatalogError):
     pass
+
+
+class ReviewError(CatalogError):
+    """A review decision, takedown or withdrawal that cannot be made as asked."""
+
+
+class NotAllowed(CatalogError):
+    """The person asking does not hold the role the action needs (the API answers 403)."""
+
+
+class UploadRejected(CatalogError):
+    """An uploaded file or declaration that cannot become a track; nothing of it was kept."""

@@ -57,12 +57,18 @@ class Track(models.Model):
     cover = models.ImageField(upload_to="covers/", blank=True)
     cover_uploaded = models.BooleanField(default=False)
 
+    # Whatever made the track names it once (a generation job's variation), so a retried or twice-delivered
+    # job finds the track it already made instead of making another.
+    source_key = models.CharField(max_length=80, unique=True, null=True, blank=True, editable=False)
+
     # all-MiniLM-L6-v2 of the track's words: 384 float32 values, L2-normalised.
     embedding = models.BinaryField(null=True, blank=True, editable=False)
 
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # When the creator last put the track forward: the review queue serves the longest waiting first.
+    submitted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("-published_at", "-id")
@@ -92,6 +98,7 @@ class Track(models.Model):
             models.Index(fields=["status", "duration"], name="track_status_duration"),
             models.Index(fields=["status", "genre"], name="track_status_genre"),
             models.Index(fields=["creator", "status"], name="track_creator_status"),
+            models.Index(fields=["status", "submitted_at"], name="track_status_submitted"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(bpm__gte=20, bpm__lte=300), name="track_bpm_range"),
@@ -132,6 +139,98 @@ class Provenance(models.Model):
         super().save(*args, **kwargs)
 
 
+class ReviewDecision(models.Model):
+    """One decision about a track: a reviewer's verdict, a takedown or the creator's withdrawal.
+
+    Appended, never edited or deleted: the track's review history is the list of these rows.
+    """
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", "Approved"
+        REQUEST_CHANGES = "request_changes", "Changes requested"
+        REJECT = "reject", "Rejected"
+        TAKE_DOWN = "take_down", "Taken down"
+        WITHDRAW = "withdraw", "Withdrawn by the creator"
+
+    track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="review_decisions")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(max_length=16, choices=Decision.choices)
+    reason = models.TextField(max_length=2000, blank=True)
+    status_before = models.CharField(max_length=16, choices=Track.Status.choices)
+    status_after = models.CharField(max_length=16, choices=Track.Status.choices)
+    label_before = models.CharField(max_length=16, choices=Track.Disclosure.choices)
+    label_after = models.CharField(max_length=16, choices=Track.Disclosure.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        indexes = [models.Index(fields=["track", "-created_at"], name="review_track_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.decision} of {self.track_id} by {self.by_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValueError("a review decision is appended once and never edited")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("a review decision is never deleted")
+
+
+class AudioFingerprint(models.Model):
+    """The landmark fingerprint of a track's audio (catalog/fingerprint.py), made when the audio is made.
+
+    `hashes` holds every (hash, frame) pair as little-endian uint32; a sample of the hashes is indexed
+    in FingerprintHash so a lookup finds candidate tracks without reading every fingerprint.
+    """
+
+    track = models.OneToOneField(Track, on_delete=models.CASCADE, related_name="fingerprint")
+    hashes = models.BinaryField()
+    count = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"fingerprint of {self.track_id} ({self.count} hashes)"
+
+
+class FingerprintHash(models.Model):
+    fingerprint = models.ForeignKey(AudioFingerprint, on_delete=models.CASCADE, related_name="index")
+    hash = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["hash"], name="fingerprint_hash")]
+
+    def __str__(self) -> str:
+        return f"{self.hash} in {self.fingerprint_id}"
+
+
+class DuplicateFinding(models.Model):
+    """`track` sounds like `match`, another track of the catalog: the same audio or a re-encode, another
+    bitrate or a trimmed copy of it. Shown to the reviewer; the exclusive buyout is refused meanwhile."""
+
+    class Kind(models.TextChoices):
+        EXACT = "exact", "Exact duplicate"
+        NEAR = "near", "Near duplicate"
+
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="duplicate_findings")
+    match = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    score = models.FloatField(help_text="share of the track's landmarks found in the match, 0..1")
+    offset_s = models.FloatField(help_text="where the track starts inside the match, in seconds")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-score", "id")
+        constraints = [
+            models.UniqueConstraint(fields=["track", "match"], name="duplicate_finding_unique"),
+            models.CheckConstraint(condition=~Q(track=models.F("match")), name="duplicate_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.track_id} ~ {self.match_id} ({self.kind})"
+
+
 class TrackAsset(models.Model):
     """A full-quality file a license delivers. Kept in private storage: it has no public URL."""
 
@@ -160,6 +259,38 @@ class TrackAsset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.track_id} {self.kind} {self.name}".strip()
+
+
+class TrackEdit(models.Model):
+    """A published track re-rendered for one buyer at another length, with hit points where they asked.
+
+    The buyer auditions its watermarked preview; the full-quality files (private) are delivered with any
+    license of the parent track that the same buyer holds.
+    """
+
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="edits")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="track_edits"
+    )
+    source_key = models.CharField(max_length=80, unique=True, editable=False)
+    duration = models.FloatField(help_text="seconds")
+    hits = models.JSONField(default=list, blank=True, help_text="seconds from the start")
+    seed = models.BigIntegerField()
+    preview = models.FileField(upload_to="edits/", blank=True)
+    peaks = models.FileField(upload_to="edits/", blank=True)
+    master = models.FileField(upload_to="edits/", storage=private_storage, max_length=255)
+    master_sha256 = models.CharField(max_length=64)
+    mp3 = models.FileField(upload_to="edits/", storage=private_storage, max_length=255)
+    mp3_sha256 = models.CharField(max_length=64)
+    manifest = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints = [models.CheckConstraint(condition=Q(duration__gt=0), name="edit_duration_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.track_id} at {self.duration:g} s"
 
 
 class Collection(models.Model):

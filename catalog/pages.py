@@ -204,3 +204,60 @@ def safe_next(request: HttpRequest, default: str) -> str:
     ):
         return candidate
     return default
+
+
+def is_upload(track: Track) -> bool:
+    """Whether the track was uploaded by its creator (made with another tool) rather than by the engine."""
+    provenance = getattr(track, "provenance", None)
+    return provenance is not None and provenance.parameters.get("source") == "upload"
+
+
+def review_checks(track: Track, findings: Iterable) -> list[dict]:
+    """The automated checks a reviewer reads beside a track: {"name", "ok", "detail"} each.
+
+    An upload carries the checks its file passed when it was accepted; an engine-made track is checked
+    against its provenance record. Both are checked for duplicates in the catalog.
+    """
+    provenance = getattr(track, "provenance", None)
+    checks: list[dict] = []
+    if provenance is None:
+        checks.append({"name": "Provenance", "ok": False, "detail": "No record of how the audio was made"})
+    elif is_upload(track):
+        checks += [dict(c) for c in provenance.parameters.get("checks", [])]
+        declaration = provenance.parameters.get("declaration", {})
+        checks.append(
+            {
+                "name": "Declaration",
+                "ok": bool(declaration.get("tool_terms")),
+                "detail": f"Made with {provenance.engine} {provenance.engine_version}".strip(),
+            }
+        )
+    else:
+        recorded = set(provenance.file_hashes.values())
+        delivered = [a for a in track.assets.all() if a.kind != TrackAsset.Kind.MANIFEST]
+        unmatched = [a for a in delivered if a.sha256 not in recorded]
+        checks.append(
+            {
+                "name": "Files match the record",
+                "ok": bool(delivered) and not unmatched,
+                "detail": f"{len(delivered) - len(unmatched)} of {len(delivered)} files hash as recorded",
+            }
+        )
+        checks.append(
+            {
+                "name": "Label fits the engine",
+                "ok": track.disclosure_label == Track.Disclosure.AI_GENERATED,
+                "detail": "Engine-made audio is AI-generated",
+            }
+        )
+    findings = list(findings)
+    checks.append(
+        {
+            "name": "Duplicates",
+            "ok": not findings,
+            "detail": "Nothing in the catalog sounds the same"
+            if not findings
+            else f"{len(findings)} matching track{'s' if len(findings) > 1 else ''}",
+        }
+    )
+    return checks

@@ -71,6 +71,11 @@ def watermark(audio: np.ndarray, sample_rate: int) -> np.ndarray:
 def make_preview(master: Path) -> bytes:
     """The watermarked preview MP3 of a master WAV, as bytes."""
     audio, sample_rate = soundfile.read(str(master), dtype="float32", always_2d=True)
+    return preview_mp3(audio, sample_rate)
+
+
+def preview_mp3(audio: np.ndarray, sample_rate: int) -> bytes:
+    """The watermarked preview MP3 of decoded `audio` (frames, channels), as bytes."""
     audio = watermark(audio, sample_rate)
     channels = min(2, audio.shape[1])
     pcm = (audio[:, :channels] * 32767.0).astype("<i2")

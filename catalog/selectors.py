@@ -11,7 +11,16 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import CreatorProfile, User
-from catalog.models import Collection, CollectionItem, Favorite, Track
+from accounts.selectors import is_reviewer
+from catalog.models import (
+    Collection,
+    CollectionItem,
+    DuplicateFinding,
+    Favorite,
+    ReviewDecision,
+    Track,
+    TrackEdit,
+)
 from catalog.search.index import embed_query, get_index, semantic_available
 from catalog.taxonomy import instrument_bits, mood_bits
 
@@ -216,14 +225,15 @@ def track_search(
 
 
 def track_get(*, slug: str, user: User | AnonymousUser) -> Track | None:
-    """One track by slug as `user` may see it (drafts only for their creator and staff), or None."""
+    """One track by slug as `user` may see it (unpublished ones only for their creator, staff and
+    reviewers), or None."""
     qs = _base().select_related("provenance", "creator__user").prefetch_related("assets")
     track = qs.filter(slug=slug).first()
     if track is None:
         return None
     if track.status == Track.Status.PUBLISHED:
         return track
-    if user.is_authenticated and (track.creator.user_id == user.id or user.is_staff):
+    if user.is_authenticated and (track.creator.user_id == user.id or user.is_staff or is_reviewer(user)):
         return track
     return None
 
@@ -294,3 +304,94 @@ def collection_get(*, pk: int, user: User | AnonymousUser) -> Collection | None:
         ),
     )
     return Collection.objects.filter(visible, pk=pk).select_related("owner").prefetch_related(tracks).first()
+
+
+def track_by_source_key(key: str) -> Track | None:
+    """The track made from the output that `key` names, if it was stored already."""
+    return Track.objects.filter(source_key=key).first()
+
+
+def edit_by_source_key(key: str) -> TrackEdit | None:
+    return TrackEdit.objects.filter(source_key=key).first()
+
+
+def creator_library(*, creator: CreatorProfile, status: str | None = None) -> QuerySet[Track]:
+    """A creator's own tracks in every status, newest first, for their studio."""
+    qs = Track.objects.filter(creator=creator).select_related("creator", "provenance")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at", "-id")
+
+
+def creator_status_counts(*, creator: CreatorProfile) -> dict[str, int]:
+    rows = Track.objects.filter(creator=creator).values_list("status").annotate(n=Count("id"))
+    counts = dict.fromkeys(Track.Status.values, 0)
+    counts.update(dict(rows))
+    return counts
+
+
+# --- the review desk -------------------------------------------------------------------------------
+
+# A finding against a track that was rejected no longer counts: that copy never went on sale.
+_LIVE_MATCH = ~Q(match__status=Track.Status.REJECTED)
+
+
+def review_queue() -> QuerySet[Track]:
+    """Tracks in review, the longest waiting first, with what a reviewer needs on one page: creator,
+    provenance, files, duplicate findings (with the matching tracks) and earlier decisions."""
+    findings = Prefetch(
+        "duplicate_findings",
+        queryset=DuplicateFinding.objects.filter(_LIVE_MATCH).select_related("match__creator"),
+    )
+    decisions = Prefetch("review_decisions", queryset=ReviewDecision.objects.select_related("by"))
+    return (
+        Track.objects.filter(status=Track.Status.IN_REVIEW)
+        .select_related("creator", "provenance")
+        .prefetch_related("assets", findings, decisions)
+        .order_by("submitted_at", "id")
+    )
+
+
+def review_history(*, track: Track) -> list[ReviewDecision]:
+    """Every decision about the track, newest first."""
+    return list(ReviewDecision.objects.filter(track=track).select_related("by"))
+
+
+# Decisions whose reason the creator must read: what to change, or why the track is not on sale.
+_NOTED = (
+    ReviewDecision.Decision.REQUEST_CHANGES,
+    ReviewDecision.Decision.REJECT,
+    ReviewDecision.Decision.TAKE_DOWN,
+)
+
+
+def review_note(*, track: Track) -> ReviewDecision | None:
+    """The latest decision the creator should read: changes requested, a rejection or a takedown (with
+    the reason); None once the track has moved on from it (submitted again, say)."""
+    latest = ReviewDecision.objects.filter(track=track).first()
+    if latest is None or latest.decision not in _NOTED or latest.status_after != track.status:
+        return None
+    return latest
+
+
+def duplicate_findings(*, track: Track) -> list[DuplicateFinding]:
+    """The other tracks of the catalog that hold the same audio as `track`, either way round."""
+    found = DuplicateFinding.objects.filter(Q(track=track) | Q(match=track)).select_related(
+        "track__creator", "match__creator"
+    )
+    out = []
+    for finding in found:
+        other = finding.match if finding.track_id == track.pk else finding.track
+        if other.status != Track.Status.REJECTED:
+            finding.other = other
+            out.append(finding)
+    return out
+
+
+def track_has_near_duplicates(*, track: Track) -> bool:
+    """Whether another live track of the catalog holds the same or nearly the same audio: an exclusive
+    buyout of either could not be honoured, so licensing does not offer it."""
+    rejected = Track.Status.REJECTED
+    return DuplicateFinding.objects.filter(
+        (Q(track=track) & ~Q(match__status=rejected)) | (Q(match=track) & ~Q(track__status=rejected))
+    ).exists()

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import CreatorProfile
+from catalog import extensions
 from catalog.models import Collection, Track
 
 
@@ -87,6 +88,11 @@ class TrackDetailSerializer(TrackSerializer):
 
     class Meta(TrackSerializer.Meta):
         fields = (*TrackSerializer.Meta.fields, "description", "provenance", "deliverables")
+
+    def to_representation(self, track: Track) -> dict:
+        data = super().to_representation(track)
+        data.update(extensions.fields_for(track, self.context.get("request")))
+        return data
 
     @extend_schema_field(ProvenanceSerializer(allow_null=True))
     def get_provenance(self, track: Track) -> dict | None:

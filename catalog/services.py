@@ -1,4 +1,6 @@
-"""Every write to the catalog: tracks made from engine output, publishing, collections, favourites."""
+"""Writes of the catalog: tracks made from engine output, submitting and publishing, collections and
+favourites. The review desk's decisions are in catalog/review.py, creator uploads in catalog/upload.py,
+fingerprints and duplicate findings in catalog/duplicates.py."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import numpy as np
+import soundfile
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import Storage, default_storage
 from django.db import IntegrityError, transaction
@@ -15,8 +18,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import CreatorProfile, User
+from catalog import duplicates, fingerprint
 from catalog.covers import check_cover, draw_cover
-from catalog.errors import CollectionError, TrackFilesError
+from catalog.errors import CatalogError, CollectionError, TrackFilesError
 from catalog.models import (
     Collection,
     CollectionItem,
@@ -25,6 +29,7 @@ from catalog.models import (
     SearchIndexState,
     Track,
     TrackAsset,
+    TrackEdit,
 )
 from catalog.preview import make_preview
 from catalog.storage import private_storage
@@ -177,6 +182,7 @@ def track_create_from_output(
     disclosure_label: str = Track.Disclosure.AI_GENERATED,
     publish: bool = False,
     cover: File | None = None,
+    source_key: str | None = None,
 ) -> Track:
     """Turn one engine output folder (its manifest and files) into a draft Track with every file in
     storage: masters, stems, cuts, loop, MIDI and MP3 privately; preview, peaks and cover publicly.
@@ -185,8 +191,12 @@ def track_create_from_output(
     the files a license delivers. `cover` is the creator's own image (PNG, JPEG or WebP), kept as
     given; without one a cover is drawn from the track's attributes.
 
-    Either the whole track lands (rows and files) or nothing does.
+    Either the whole track lands (rows and files) or nothing does. With a `source_key` (whatever made
+    the output names it), a second call with the same key returns the first call's track, even when the
+    two calls race: the key is unique in the database.
     """
+    if source_key and (made := Track.objects.filter(source_key=source_key).first()):
+        return made
     if disclosure_label not in Track.Disclosure.values:
         raise TrackFilesError("Choose how the track was made.", field="disclosure_label")
     manifest = _read_manifest(out_dir)
@@ -209,6 +219,7 @@ def track_create_from_output(
     embedding = track_embedding(text)
     try:
         preview = make_preview(out_dir / mix_rel)
+        prints = _fingerprint_file(out_dir / mix_rel)
     except (OSError, RuntimeError, ValueError) as exc:  # soundfile's errors are RuntimeErrors
         raise TrackFilesError(f"{mix_rel} is not audio that can be read: {exc}", field="out_dir") from None
     if cover is None:
@@ -243,6 +254,7 @@ def track_create_from_output(
                 energy=brief["energy"],
                 disclosure_label=disclosure_label,
                 embedding=embedding,
+                source_key=source_key or None,
             )
             track.preview.name = saved.save(default_storage, f"previews/{slug}.mp3", ContentFile(preview))
             cover.seek(0)
@@ -265,11 +277,22 @@ def track_create_from_output(
                 parameters={"brief": brief, "tempo": manifest.get("tempo"), "hits": manifest.get("hits")},
                 file_hashes={rel: f["sha256"] for rel, f in manifest["files"].items()},
             )
+            duplicates.fingerprint_store(track=track, prints=prints)
             search_index_touch()
+    except IntegrityError:
+        saved.remove_all()
+        if source_key and (made := Track.objects.filter(source_key=source_key).first()):
+            return made  # the same output was stored meanwhile by a twin delivery
+        raise
     except BaseException:
         saved.remove_all()
         raise
     return track
+
+
+def _fingerprint_file(path: Path) -> np.ndarray:
+    audio, sample_rate = soundfile.read(str(path), dtype="float32", always_2d=True)
+    return fingerprint.fingerprint(audio, sample_rate)
 
 
 def _read_peaks(out_dir: Path, rel: str) -> list[float]:
@@ -325,9 +348,128 @@ def _store_assets(*, track: Track, out_dir: Path, manifest: dict, saved: _Saved)
     TrackAsset.objects.bulk_create(assets)
 
 
+def track_edit_create_from_output(
+    *, track: Track, requested_by: User, out_dir: Path, source_key: str
+) -> TrackEdit:
+    """Store an engine re-render of `track` (its output folder) as a custom edit for `requested_by`:
+    the master WAV and MP3 privately, a watermarked preview and the peaks publicly.
+
+    Idempotent by `source_key`, and all-or-nothing like track_create_from_output.
+    """
+    if made := TrackEdit.objects.filter(source_key=source_key).first():
+        return made
+    manifest = _read_manifest(out_dir)
+    files = manifest["files"]
+    by_kind = {f["kind"]: rel for rel, f in files.items()}
+    if "preview" not in by_kind:
+        raise TrackFilesError("manifest lists no MP3", field="out_dir")
+    mix_rel, mp3_rel = by_kind["mix"], by_kind["preview"]
+    for rel in (mix_rel, mp3_rel):
+        _check_file(out_dir / rel, rel, files[rel])
+    try:
+        preview = make_preview(out_dir / mix_rel)
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise TrackFilesError(f"{mix_rel} is not audio that can be read: {exc}", field="out_dir") from None
+    stem = f"{track.slug}-{secrets.token_hex(4)}"
+    saved = _Saved()
+    try:
+        with transaction.atomic():
+            edit = TrackEdit(
+                track=track,
+                requested_by=requested_by,
+                source_key=source_key,
+                duration=round(float(files[mix_rel]["duration_s"]), 3),
+                hits=list(manifest["brief"].get("hits") or []),
+                seed=manifest.get("seed") or 0,
+                master_sha256=files[mix_rel]["sha256"],
+                mp3_sha256=files[mp3_rel]["sha256"],
+                manifest=manifest,
+            )
+            edit.preview.name = saved.save(default_storage, f"edits/{stem}.mp3", ContentFile(preview))
+            if "peaks" in by_kind:
+                with open(out_dir / by_kind["peaks"], "rb") as fh:
+                    edit.peaks.name = saved.save(default_storage, f"edits/{stem}.json", File(fh))
+            storage = private_storage()
+            with open(out_dir / mix_rel, "rb") as fh:
+                edit.master.name = saved.save(storage, f"edits/{stem}/master.wav", File(fh))
+            with open(out_dir / mp3_rel, "rb") as fh:
+                edit.mp3.name = saved.save(storage, f"edits/{stem}/master.mp3", File(fh))
+            edit.save()
+    except IntegrityError:
+        saved.remove_all()
+        if made := TrackEdit.objects.filter(source_key=source_key).first():
+            return made
+        raise
+    except BaseException:
+        saved.remove_all()
+        raise
+    return edit
+
+
+@transaction.atomic
+def track_update_draft(*, track: Track, title: str, description: str, moods: list[str]) -> Track:
+    """Let a creator correct the words of their unpublished track. How it was made (the disclosure
+    label, the provenance) is not theirs to edit."""
+    track = Track.objects.select_for_update().get(pk=track.pk)
+    if track.status not in (Track.Status.DRAFT, Track.Status.REJECTED):
+        raise CatalogError("Only a draft can be edited.", field="status")
+    title = (title or "").strip()
+    if not title:
+        raise CatalogError("Give the track a title.", field="title")
+    if len(title) > 120:
+        raise CatalogError("Keep the title to 120 characters.", field="title")
+    if len(description or "") > 4000:
+        raise CatalogError("Keep the description to 4000 characters.", field="description")
+    unknown = [m for m in moods if m not in MOODS]
+    if unknown:
+        raise CatalogError(f"{unknown[0]!r} is not a mood of the catalog.", field="moods")
+    moods = list(dict.fromkeys(moods))
+    provenance = Provenance.objects.filter(track=track).first()
+    track.title, track.description, track.moods = title, description or "", moods
+    track.mood_bits = mood_bits(moods)
+    track.embedding = track_embedding(
+        track_text(
+            title=title,
+            description=track.description,
+            genre=track.genre,
+            moods=moods,
+            prompt=provenance.prompt if provenance else "",
+        )
+    )
+    track.save()
+    search_index_touch()
+    return track
+
+
+@transaction.atomic
+def track_submit(*, track: Track) -> Track:
+    """A creator puts their draft (or a rejected track, corrected) forward for sale: it joins the review
+    queue, and its fingerprint is checked against the catalog so the reviewer sees any duplicate. A
+    reviewer's approval publishes it (catalog.review.review_decide)."""
+    track = Track.objects.select_for_update().get(pk=track.pk)
+    if track.status not in (Track.Status.DRAFT, Track.Status.REJECTED):
+        raise CatalogError("Only a draft can be submitted.", field="status")
+    track.status = Track.Status.IN_REVIEW
+    track.submitted_at = timezone.now()
+    track.save(update_fields=["status", "submitted_at", "updated_at"])
+    duplicates.duplicates_check(track=track)
+    return track
+
+
+@transaction.atomic
+def track_sell_exclusive(*, track: Track) -> Track:
+    """Take a track out of the catalog for good: it was bought outright. Licenses sold before stay valid."""
+    track = Track.objects.select_for_update().get(pk=track.pk)
+    track.status = Track.Status.SOLD_EXCLUSIVE
+    track.save(update_fields=["status", "updated_at"])
+    search_index_touch()
+    return track
+
+
 @transaction.atomic
 def track_publish(*, track: Track) -> Track:
-    """Put a track on sale. (Review comes first once the review desk exists.)"""
+    """Put a track on sale. Creators reach this through review (review_decide approves); staff may call
+    it directly to put a track back on sale."""
     track = Track.objects.select_for_update().get(pk=track.pk)
     track.status = Track.Status.PUBLISHED
     track.published_at = track.published_at or timezone.now()

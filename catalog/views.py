@@ -17,10 +17,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from catalog import pages, selectors, services
+from catalog import extensions, pages, selectors, services
 from catalog.errors import CatalogError
 from catalog.forms import CollectForm, CollectionForm, add_service_error
 from catalog.models import Collection, Track
+from catalog.review_views import track_review_context
 from catalog.search.params import parse
 
 
@@ -92,6 +93,9 @@ def _track_context(request: HttpRequest, track: Track, collect_form: CollectForm
         "collect_form": collect_form,
         "disclosure_help": pages.DISCLOSURE_HELP.get(track.disclosure_label, ""),
         "next_url": reverse("catalog:track", args=[track.slug]),
+        "panels": extensions.panels_for(request, track),
+        "review": track_review_context(request, track),
+        "is_upload": pages.is_upload(track),
     }
 
 

@@ -92,3 +92,24 @@ def stored_files():
         return sorted(found)
 
     return list_files
+
+
+@pytest.fixture
+def reviewer(db):
+    from accounts import services as accounts_services
+    from accounts.models import User
+
+    user = User.objects.create_user("reviewer@example.com", "pass-for-tests-1")
+    accounts_services.reviewer_grant(user=user)
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def in_review(make_track):
+    """in_review("heist", **kwargs) -> a track made by the engine and submitted for review."""
+    from catalog import services
+
+    def make(name: str = "heist", **kwargs):
+        return services.track_submit(track=make_track(name, publish=False, **kwargs))
+
+    return make

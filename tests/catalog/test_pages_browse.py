@@ -131,9 +131,9 @@ def test_a_page_of_results_costs_the_same_queries_at_any_page_size(
     client.get(BROWSE, params)  # the first search of a process loads the vector index once
     settings.SEARCH_PAGE_SIZE = 1
     one_row = _queries(client, params)
-    # session, user, the menu's creator profile, then the search: count (or index version and
-    # candidates), the page's rows, and their favourites
-    assert one_row <= 7
+    # session, user, the menu's creator profile and review permission, then the search: count (or
+    # index version and candidates), the page's rows, and their favourites
+    assert one_row <= 8
     settings.SEARCH_PAGE_SIZE = 3
     with django_assert_num_queries(one_row):
         response = client.get(BROWSE, params)

@@ -72,13 +72,14 @@ def test_the_tag_is_heard_over_the_music_at_each_tag_time(long_master_and_previe
 
 
 def test_the_tag_repeats_every_ten_seconds_in_the_decoded_preview(long_master_and_preview):
-    master, preview, _ = long_master_and_preview
+    master, preview, duration = long_master_and_preview
 
-    # Over 0.3 s the MP3's own coding noise averages out; only the tag triples the band's energy.
+    # Over 0.3 s the MP3's own coding noise averages out; only the tag triples the band's energy. In the
+    # last half second the music has faded to near silence, where coding noise alone can triple it.
     smooth = np.ones(6) / 6
     louder = np.convolve(preview, smooth, "same") > 3 * np.convolve(master, smooth, "same")
 
-    heard = onsets(louder)
+    heard = [t for t in onsets(louder) if t < duration - 0.5]
     assert len(heard) == 3, heard
     assert heard[0] == pytest.approx(3.0, abs=0.15)
     assert np.diff(heard) == pytest.approx([10.0, 10.0], abs=0.1)
