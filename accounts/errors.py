@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
+from common.errors import FieldError
 
-class AccountsError(Exception):
+
+class AccountsError(FieldError):
     """A request the accounts room turns down. `field` is the input to blame, or None for the whole."""
-
-    field: str | None = None
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if field is not None:
-            self.field = field
 
 
 class EmailTaken(AccountsError):

@@ -12,7 +12,8 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@app.on_configure.connect
+# After configuration: reading sender.conf while it is being configured would configure it again, endlessly.
+@app.on_after_configure.connect
 def _make_queue_folders(sender: Celery, **kwargs) -> None:
     """The file-based broker of the embedded default expects its folders to exist."""
     options = sender.conf.broker_transport_options or {}

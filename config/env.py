@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -75,6 +76,29 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
     return value
+
+
+def env_crontab(name: str, default: str):
+    """A Celery crontab from five fields ("minute hour day-of-month month day-of-week", UTC)."""
+    from celery.schedules import crontab
+
+    raw = os.environ.get(name, default)
+    fields = raw.split()
+    if len(fields) != 5:
+        raise ImproperlyConfigured(f"{name} must be five crontab fields like '0 6 1 * *', got {raw!r}")
+    try:
+        minute, hour, day_of_month, month_of_year, day_of_week = fields
+        schedule = crontab(
+            minute=minute,
+            hour=hour,
+            day_of_month=day_of_month,
+            month_of_year=month_of_year,
+            day_of_week=day_of_week,
+        )
+        schedule.remaining_estimate(datetime.now(UTC))
+    except (ValueError, TypeError) as exc:
+        raise ImproperlyConfigured(f"{name} is not a valid crontab ({exc}), got {raw!r}") from None
+    return schedule
 
 
 def local_secret_key(path: Path) -> str:

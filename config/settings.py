@@ -10,7 +10,16 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.env import env_bool, env_choice, env_float, env_int, env_list, env_str, local_secret_key
+from config.env import (
+    env_bool,
+    env_choice,
+    env_crontab,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+    local_secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -74,6 +83,14 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default has a web process and a worker writing to one file: write transactions take
+    # the lock up front (no upgrade deadlocks), wait for each other, and readers never block writers.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -121,7 +138,11 @@ if CELERY_BROKER_URL == "filesystem://":
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# The queue tasks go to and a worker reads when started without -Q.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process died (killed, out of memory) goes back on the queue instead of being lost.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -129,6 +150,40 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # The text-to-music engine.
 ENGINE_BACKEND = env_choice("ENGINE_BACKEND", "procedural", ("procedural",))
 ENGINE_SOUNDFONT = env_str("ENGINE_SOUNDFONT", "")
+
+# Generation jobs: quotas per owner (jobs queued or running at once, seconds of audio asked for in any
+# 24 hours), the largest prompt pack, and where renders are staged before they are stored.
+GENERATION_MAX_ACTIVE_JOBS = env_int("GENERATION_MAX_ACTIVE_JOBS", 25, minimum=1)
+GENERATION_DAILY_AUDIO_SECONDS = env_int("GENERATION_DAILY_AUDIO_SECONDS", 7200, minimum=5)
+GENERATION_PACK_MAX_LINES = env_int("GENERATION_PACK_MAX_LINES", 100, minimum=1)
+GENERATION_WORK_DIR = Path(env_str("GENERATION_WORK_DIR", str(VAR_DIR / "generation")))
+# How long a job stays with a worker that stopped renewing its claim (it renews at a third of this):
+# the wait before a job whose worker died is taken over by another delivery.
+GENERATION_LEASE_SECONDS = env_int("GENERATION_LEASE_SECONDS", 30, minimum=3, maximum=3600)
+
+# Payments: "sandbox" runs the whole checkout and fulfilment locally with no money moving; "stripe" uses
+# Stripe Checkout and its webhook (payments/checks.py refuses to deploy it without both keys).
+PAYMENTS_PROVIDER = env_choice("PAYMENTS_PROVIDER", "sandbox", ("sandbox", "stripe"))
+PAYMENTS_CURRENCY = env_str("PAYMENTS_CURRENCY", "usd").lower()
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com")
+# How long an open checkout reserves an exclusive track for its buyer.
+CHECKOUT_HOLD_MINUTES = env_int("CHECKOUT_HOLD_MINUTES", 30, minimum=1, maximum=1440)
+# Creator payouts: the creator's share of each sale, the least balance paid out, how long earnings stay
+# pending (the refund window) before they can be paid, and when payouts run (a crontab line, UTC).
+# Connect webhooks may be signed with a secret of their own (STRIPE_CONNECT_WEBHOOK_SECRET).
+CREATOR_SHARE_PERCENT = env_int("CREATOR_SHARE_PERCENT", 70, minimum=0, maximum=100)
+PAYOUT_THRESHOLD_CENTS = env_int("PAYOUT_THRESHOLD_CENTS", 2500, minimum=1)
+PAYOUT_HOLD_DAYS = env_int("PAYOUT_HOLD_DAYS", 7, minimum=0, maximum=365)
+PAYOUT_SCHEDULE = env_crontab("PAYOUT_SCHEDULE", "0 6 1 * *")
+# Failed transfers are tried again on this schedule too (daily), not only at the next payout run.
+PAYOUT_RETRY_SCHEDULE = env_crontab("PAYOUT_RETRY_SCHEDULE", "30 6 * * *")
+STRIPE_CONNECT_WEBHOOK_SECRET = env_str("STRIPE_CONNECT_WEBHOOK_SECRET", "")
+CELERY_BEAT_SCHEDULE = {
+    "payouts-run": {"task": "payments.tasks.payouts_run", "schedule": PAYOUT_SCHEDULE},
+    "payouts-retry": {"task": "payments.tasks.payouts_retry", "schedule": PAYOUT_RETRY_SCHEDULE},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -149,11 +204,40 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `status`; each choice set gets a name of its own in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "GenerationJobStatusEnum": "generation.models.GenerationJob.Status",
+        "JobVariationStatusEnum": "generation.models.JobVariation.Status",
+        "TrackStatusEnum": "catalog.models.Track.Status",
+    },
 }
 
 # Search: the lowest relevance a match by meaning may have to be listed, and the browse page size.
 SEARCH_MIN_SCORE = env_float("SEARCH_MIN_SCORE", 0.2, minimum=-1.0, maximum=1.0)
 SEARCH_PAGE_SIZE = env_int("SEARCH_PAGE_SIZE", 24, minimum=1, maximum=100)
+
+# Licensed files: where stamped copies are kept (private, rebuilt on demand), how long a download link
+# lives, the largest file the verification page reads, and the address written into files and
+# certificates (the verification link). Content Credentials are signed with C2PA_SIGNING_CERT (PEM chain,
+# leaf first) and C2PA_SIGNING_KEY; without them a local CA under VAR_DIR/c2pa/ signs.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+LICENSE_FILES_ROOT = Path(env_str("LICENSE_FILES_ROOT", str(VAR_DIR / "licensed")))
+DOWNLOAD_URL_MAX_AGE = env_int("DOWNLOAD_URL_MAX_AGE", 300, minimum=10, maximum=7 * 24 * 3600)
+VERIFY_FILE_MAX_BYTES = env_int("VERIFY_FILE_MAX_BYTES", 250 * 1024 * 1024, minimum=1024)
+C2PA_SIGNING_CERT = env_str("C2PA_SIGNING_CERT", "")
+C2PA_SIGNING_KEY = env_str("C2PA_SIGNING_KEY", "")
+C2PA_TRUST_ANCHORS = env_str("C2PA_TRUST_ANCHORS", "")
+C2PA_TSA_URL = env_str("C2PA_TSA_URL", "")
+
+# The review desk: the largest upload (a track made with another tool), the sandbox its file is decoded
+# in (memory, CPU seconds, wall seconds), and the platform's Ed25519 key (PEM) that signs provenance
+# records; without one a key is made under VAR_DIR/provenance/.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 200 * 1024 * 1024, minimum=1024)
+UPLOAD_STEMS_MAX_BYTES = env_int("UPLOAD_STEMS_MAX_BYTES", 1024 * 1024 * 1024, minimum=1024)
+UPLOAD_PROBE_MEMORY_MB = env_int("UPLOAD_PROBE_MEMORY_MB", 2048, minimum=256)
+UPLOAD_PROBE_CPU_SECONDS = env_int("UPLOAD_PROBE_CPU_SECONDS", 60, minimum=1)
+UPLOAD_PROBE_TIMEOUT_SECONDS = env_int("UPLOAD_PROBE_TIMEOUT_SECONDS", 90, minimum=1)
+PROVENANCE_SIGNING_KEY = env_str("PROVENANCE_SIGNING_KEY", "")
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "catalog:browse"

@@ -8,6 +8,9 @@ from config.media import serve_media
 urlpatterns = [
     path("", include("catalog.urls")),
     path("accounts/", include("accounts.urls")),
+    path("studio/", include("generation.urls")),
+    path("payments/", include("payments.urls")),
+    path("licenses/", include("licensing.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

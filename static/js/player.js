@@ -269,15 +269,26 @@
     player.toggle();
   });
 
+  const resized = new ResizeObserver((entries) => {
+    for (const entry of entries) {
+      const player = players.find((p) => p.canvas === entry.target);
+      if (player) player.draw();
+    }
+  });
+
   function init() {
-    for (const root of document.querySelectorAll("[data-track]")) players.push(new Player(root));
-    const resized = new ResizeObserver((entries) => {
-      for (const entry of entries) {
-        const player = players.find((p) => p.canvas === entry.target);
-        if (player) player.draw();
+    // Rows a page's script removed are forgotten; rows it added since the last look get a player.
+    for (let i = players.length - 1; i >= 0; i--) {
+      if (!players[i].root.isConnected) {
+        if (players[i].audio) players[i].audio.pause();
+        if (current === players[i]) current = null;
+        players.splice(i, 1);
       }
-    });
-    for (const player of players) {
+    }
+    for (const root of document.querySelectorAll("[data-track]")) {
+      if (players.some((p) => p.root === root)) continue;
+      const player = new Player(root);
+      players.push(player);
       if (!player.canvas) continue;
       resized.observe(player.canvas);
       player.draw();
@@ -286,6 +297,8 @@
     }
   }
 
+  // A page that adds rows after loading (the studio, as renders finish) dispatches "player:scan".
+  document.addEventListener("player:scan", init);
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();
