@@ -334,14 +334,20 @@ def edit_submit(
 
 @transaction.atomic
 def job_cancel(*, job: GenerationJob) -> GenerationJob:
-    """Stop a queued or running job. A running render stops at its next stage; variations already in
-    the library stay there."""
+    """Stop a queued or running job. A running render stops at its next stage (and clears its own
+    temporary folder); variations already in the library stay there. A job no live worker holds may
+    have been left mid-render by a worker that died: its temporary folders go once the cancel commits."""
     job = GenerationJob.objects.select_for_update().get(pk=job.pk)
     if not job.is_active:
         raise JobStateError(
             f"The job has {job.get_status_display().lower()}; only a queued or running job can be cancelled.",
             field="status",
         )
+    held = job.status == GenerationJob.Status.RUNNING and (
+        job.lease_expires_at is not None and job.lease_expires_at > timezone.now()
+    )
+    if not held:
+        transaction.on_commit(partial(_sweep_work_dir, job.pk))
     job.status = GenerationJob.Status.CANCELLED
     job.finished_at = timezone.now()
     job.lease_token = ""

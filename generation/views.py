@@ -125,6 +125,7 @@ def studio(request: HttpRequest, creator: CreatorProfile) -> HttpResponse:
                         "job": str(job.pk),
                         "message": f"Queued {takes}.",
                         "html": pages.render_job(request, shown),
+                        "quota": pages.quota_usage(request.user),
                     },
                     status=201,
                 )
@@ -190,7 +191,9 @@ def jobs_status(request: HttpRequest) -> HttpResponse:
     except ValueError:
         return JsonResponse({"error": "ids are job ids separated by commas.", "field": "ids"}, status=400)
     jobs = selectors.jobs_of(user=request.user).filter(pk__in=ids) if ids else []
-    return JsonResponse({"jobs": [pages.job_state(request, job) for job in jobs]})
+    return JsonResponse(
+        {"jobs": [pages.job_state(request, job) for job in jobs], "quota": pages.quota_usage(request.user)}
+    )
 
 
 def _job_action(request: HttpRequest, pk: uuid.UUID, action: Callable, done: str) -> HttpResponse:

@@ -114,6 +114,7 @@
     form.removeAttribute("aria-busy");
     if (answer.status === 201 && answer.data.html) {
       addJob(answer.data.html);
+      showQuota(answer.data.quota);
       if (note) note.textContent = `${answer.data.message} It appears below as it renders.`;
       announce(answer.data.message);
       clearErrors(form);
@@ -130,6 +131,15 @@
       return;
     }
     form.submit();
+  }
+
+  // The allowance card follows the jobs: what is queued or running, and the audio asked for today.
+  function showQuota(quota) {
+    if (!quota) return;
+    for (const node of document.querySelectorAll("[data-quota]")) {
+      const value = quota[node.dataset.quota];
+      if (value !== undefined) node.textContent = String(value);
+    }
   }
 
   function clearErrors(form) {
@@ -213,6 +223,7 @@
       return;
     }
     if (answer.ok) {
+      showQuota(answer.data.quota);
       const seen = new Set();
       for (const state of answer.data.jobs || []) {
         seen.add(state.id);

@@ -105,6 +105,9 @@ def test_a_creator_submits_watches_the_progress_and_plays_the_take(
     stages = set(page.evaluate("() => window.__stages"))
     assert stages & WORK_STAGES, f"no stage of the render was shown: {stages}"
     expect(job_row.locator(".job-status")).to_have_text("Succeeded")
+    # The allowance card followed the job without a reload: five seconds asked for, nothing running.
+    expect(page.locator("[data-quota=seconds]")).to_have_text("5")
+    expect(page.locator("[data-quota=active]")).to_have_text("0")
     screenshot(page, "studio-desktop")
 
     button = take.locator("[data-play]")

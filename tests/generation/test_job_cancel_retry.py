@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from catalog.models import Track
 from generation import services
@@ -56,6 +59,53 @@ def test_a_running_job_stops_at_its_next_stage_when_cancelled(job, creator, monk
     job.refresh_from_db()
     assert outcome.status == job.status == GenerationJob.Status.CANCELLED
     assert not Track.objects.filter(creator=creator).exists()
+
+
+def _left_behind(job, work_dir):
+    """A temporary folder as a worker killed mid-render leaves it."""
+    stale = work_dir / f"job-{job.pk}-dead"
+    (stale / "out").mkdir(parents=True)
+    (stale / "out" / "mix.wav").write_bytes(b"RIFF")
+    return stale
+
+
+@pytest.mark.django_db
+def test_cancelling_a_job_whose_worker_died_clears_what_it_left(
+    job, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.GENERATION_WORK_DIR = tmp_path
+    stale = _left_behind(job, tmp_path)
+    other = tmp_path / "job-someone-else-1"
+    other.mkdir()
+    GenerationJob.objects.filter(pk=job.pk).update(
+        status=GenerationJob.Status.RUNNING,
+        lease_token="gone",
+        lease_expires_at=timezone.now() - timedelta(seconds=1),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.job_cancel(job=job)
+
+    assert not stale.exists()
+    assert other.exists()
+
+
+@pytest.mark.django_db
+def test_cancelling_a_job_a_live_worker_renders_leaves_its_folder_to_it(
+    job, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.GENERATION_WORK_DIR = tmp_path
+    live = _left_behind(job, tmp_path)
+    GenerationJob.objects.filter(pk=job.pk).update(
+        status=GenerationJob.Status.RUNNING,
+        lease_token="alive",
+        lease_expires_at=timezone.now() + timedelta(seconds=30),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.job_cancel(job=job)
+
+    assert live.exists()
 
 
 @pytest.mark.django_db

@@ -142,6 +142,8 @@ def test_the_script_gets_the_new_job_as_json(studio_client, creator):
     data = response.json()
     job = GenerationJob.objects.get()
     assert data["job"] == str(job.pk) and f'data-job="{job.pk}"' in data["html"]
+    # The allowance card follows without a reload.
+    assert data["quota"]["active"] == 1 and data["quota"]["seconds"] == 5
 
 
 @pytest.mark.parametrize(
@@ -262,14 +264,18 @@ def test_the_status_json_follows_a_job_to_its_end(studio_client, creator):
     job = _job(creator)
     url = f"{STATUS}?ids={job.pk}"
 
-    queued = studio_client.get(url).json()["jobs"][0]
+    answer = studio_client.get(url).json()
+    queued = answer["jobs"][0]
     assert queued["status"] == "queued" and queued["active"] is True
+    assert answer["quota"]["active"] == 1
     assert (
         queued["variations"][0]["label"] == "Waiting for a worker" and "html" not in queued["variations"][0]
     )
 
     services.job_run(job_id=job.pk)
-    done = studio_client.get(url).json()["jobs"][0]
+    answer = studio_client.get(url).json()
+    done = answer["jobs"][0]
+    assert answer["quota"]["active"] == 0 and answer["quota"]["seconds"] == round(job.audio_seconds)
     assert done["status"] == "succeeded" and done["active"] is False and done["progress"] == 1.0
     assert "data-track" in done["variations"][0]["html"] and "data-play" in done["variations"][0]["html"]
 
@@ -277,7 +283,8 @@ def test_the_status_json_follows_a_job_to_its_end(studio_client, creator):
 def test_the_status_json_shows_only_your_own_jobs(client, creator, stranger):
     job = _job(creator)
     client.force_login(stranger)
-    assert client.get(f"{STATUS}?ids={job.pk}").json() == {"jobs": []}
+    answer = client.get(f"{STATUS}?ids={job.pk}").json()
+    assert answer["jobs"] == [] and answer["quota"]["active"] == 0
 
 
 def test_the_status_json_refuses_bad_ids_and_visitors(client, studio_client):
