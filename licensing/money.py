@@ -6,7 +6,10 @@ SYMBOLS = {"usd": "$", "eur": "€", "gbp": "£"}
 
 
 def format_money(cents: int, currency: str) -> str:
-    """2900, "usd" -> "$29.00"; currencies without a symbol here are written after the amount."""
-    amount = f"{cents // 100:,}.{cents % 100:02d}"
+    """2900, "usd" -> "$29.00"; -150, "usd" -> "-$1.50"; currencies without a symbol here are written
+    after the amount."""
+    sign = "-" if cents < 0 else ""
+    whole, part = divmod(abs(cents), 100)
+    amount = f"{whole:,}.{part:02d}"
     symbol = SYMBOLS.get(currency.lower())
-    return f"{symbol}{amount}" if symbol else f"{amount} {currency.upper()}"
+    return f"{sign}{symbol}{amount}" if symbol else f"{sign}{amount} {currency.upper()}"

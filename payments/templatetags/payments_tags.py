@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from django import template
 
-from licensing.money import format_money
+from licensing.templatetags.licensing_tags import money
 from payments.pages import SESSION_KEY, cart_count_refresh
 
 register = template.Library()
 
 
-@register.filter
-def money(cents: int | None, currency: str = "usd") -> str:
-    """{{ line.price_cents|money:line.currency }} -> "$29.00"."""
-    if cents is None:
-        return "—"
-    return format_money(int(cents), currency or "usd")
+# {{ line.price_cents|money:line.currency }} -> "$29.00", as on the licensing pages.
+register.filter("money", money)
 
 
 @register.simple_tag(takes_context=True)
