@@ -5,8 +5,8 @@ tie it to its terms and to the delivered master, the rights in plain words, the 
 licensee registered, and a QR code of the public verification page. It doubles as the clearance letter
 to send when a Content ID claim is disputed.
 
-Text is set in the PDF's standard Helvetica (no font files to ship): characters outside Latin-1 in a
-name cannot be drawn by it and come out as blanks.
+Every name and title goes through `pdffonts.markup`: Noto Sans (embedded subset) for Latin, Greek and
+Cyrillic, Adobe's CID fonts for Chinese, Japanese and Korean, a visible U+FFFD for the rest.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 from reportlab.platypus.doctemplate import BaseDocTemplate, PageTemplate
+
+from licensing.pdffonts import SANS, SANS_BOLD, markup, register
 
 INK = colors.HexColor("#1d1b26")
 MUTED = colors.HexColor("#5b5868")
@@ -70,16 +72,18 @@ class CertificateData:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("base", fontName="Helvetica", fontSize=9.5, leading=13, textColor=INK)
+    register()
+    base = ParagraphStyle("base", fontName=SANS, fontSize=9.5, leading=13, textColor=INK)
     return {
         "base": base,
-        "title": ParagraphStyle("title", base, fontName="Helvetica-Bold", fontSize=24, leading=28),
+        "title": ParagraphStyle("title", base, fontName=SANS_BOLD, fontSize=24, leading=28),
         "subtitle": ParagraphStyle("subtitle", base, fontSize=11, leading=15, textColor=MUTED),
         "h2": ParagraphStyle(
-            "h2", base, fontName="Helvetica-Bold", fontSize=11.5, leading=15, spaceBefore=10, spaceAfter=4
+            "h2", base, fontName=SANS_BOLD, fontSize=11.5, leading=15, spaceBefore=10, spaceAfter=4
         ),
         "label": ParagraphStyle("label", base, fontSize=8.5, leading=12, textColor=MUTED),
-        "value": ParagraphStyle("value", base, fontName="Helvetica-Bold", alignment=TA_LEFT),
+        "value": ParagraphStyle("value", base, fontName=SANS_BOLD, alignment=TA_LEFT),
+        # Hex digits only.
         "mono": ParagraphStyle("mono", base, fontName="Courier", fontSize=8, leading=11),
         "small": ParagraphStyle("small", base, fontSize=8, leading=11, textColor=MUTED),
         "caption": ParagraphStyle(
@@ -98,17 +102,17 @@ def _qr(url: str, size: float) -> Drawing:
 
 
 def _details(data: CertificateData, s: dict[str, ParagraphStyle]) -> Table:
-    licensee = escape(data.licensee) + (f"<br/>{escape(data.organisation)}" if data.organisation else "")
+    licensee = markup(data.licensee) + (f"<br/>{markup(data.organisation)}" if data.organisation else "")
     rows = [
-        ("License code", escape(data.code)),
-        ("Status", f'<font color="{_hex(data.status)}">{escape(data.status_label)}</font>'),
+        ("License code", markup(data.code)),
+        ("Status", f'<font color="{_hex(data.status)}">{markup(data.status_label)}</font>'),
         ("Licensee", licensee),
-        ("Project", escape(data.project) or "Not named"),
-        ("Track", escape(data.track_title)),
-        ("Creator", escape(data.creator)),
-        ("How it was made", escape(data.disclosure)),
-        ("Tier", escape(data.tier)),
-        ("Issued", escape(data.issued)),
+        ("Project", markup(data.project) or "Not named"),
+        ("Track", markup(data.track_title)),
+        ("Creator", markup(data.creator)),
+        ("How it was made", markup(data.disclosure)),
+        ("Tier", markup(data.tier)),
+        ("Issued", markup(data.issued)),
     ]
     body = [[Paragraph(k, s["label"]), Paragraph(v, s["value"])] for k, v in rows if v]
     table = Table(body, colWidths=[32 * mm, 88 * mm])
@@ -137,14 +141,14 @@ def _decorate(data: CertificateData):
         canvas.setFillColor(ACCENT)
         canvas.rect(0, height - 14 * mm, width, 14 * mm, stroke=0, fill=1)
         canvas.setFillColor(colors.white)
-        canvas.setFont("Helvetica-Bold", 11)
+        canvas.setFont(SANS_BOLD, 11)
         canvas.drawString(18 * mm, height - 9 * mm, "Cuemarket")
-        canvas.setFont("Helvetica", 9)
+        canvas.setFont(SANS, 9)
         canvas.drawRightString(width - 18 * mm, height - 9 * mm, "Music license certificate")
         canvas.setStrokeColor(RULE)
         canvas.line(18 * mm, 16 * mm, width - 18 * mm, 16 * mm)
         canvas.setFillColor(MUTED)
-        canvas.setFont("Helvetica", 7.5)
+        canvas.setFont(SANS, 7.5)
         canvas.drawString(18 * mm, 11 * mm, f"Verify this license: {data.verify_url}")
         canvas.drawRightString(width - 18 * mm, 11 * mm, data.code)
         canvas.restoreState()
@@ -206,7 +210,7 @@ def certificate_pdf(data: CertificateData, *, compress: bool = True) -> bytes:
 
     story = [
         Paragraph("License certificate", s["title"]),
-        Paragraph(f"{escape(data.track_title)} by {escape(data.creator)}", s["subtitle"]),
+        Paragraph(f"{markup(data.track_title)} by {markup(data.creator)}", s["subtitle"]),
         Spacer(1, 6 * mm),
     ]
     if data.status != "active":
@@ -215,7 +219,7 @@ def certificate_pdf(data: CertificateData, *, compress: bool = True) -> bytes:
             [
                 [
                     Paragraph(
-                        f'<font color="{_hex(data.status)}"><b>{escape(data.status_label)}.</b> {escape(note)}</font>',
+                        f'<font color="{_hex(data.status)}"><b>{markup(data.status_label)}.</b> {markup(note)}</font>',
                         s["base"],
                     )
                 ]
@@ -243,9 +247,10 @@ def certificate_pdf(data: CertificateData, *, compress: bool = True) -> bytes:
         top,
         Paragraph("What this license allows", s["h2"]),
         ListFlowable(
-            [ListItem(Paragraph(escape(line), s["bullet"]), leftIndent=10) for line in data.rights],
+            [ListItem(Paragraph(markup(line), s["bullet"]), leftIndent=10) for line in data.rights],
             bulletType="bullet",
             start="•",
+            bulletFontName=SANS,
             leftIndent=10,
         ),
         Paragraph("Content ID", s["h2"]),
@@ -254,11 +259,12 @@ def certificate_pdf(data: CertificateData, *, compress: bool = True) -> bytes:
         story.append(
             ListFlowable(
                 [
-                    ListItem(Paragraph(f"{escape(p)}: <b>{escape(c)}</b>", s["bullet"]), leftIndent=10)
+                    ListItem(Paragraph(f"{markup(p)}: <b>{markup(c)}</b>", s["bullet"]), leftIndent=10)
                     for p, c in data.channels
                 ],
                 bulletType="bullet",
                 start="•",
+                bulletFontName=SANS,
                 leftIndent=10,
             )
         )
