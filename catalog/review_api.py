@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -89,7 +89,7 @@ class DecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approve", "request_changes", "reject"])
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
     disclosure_label = serializers.ChoiceField(
-        choices=Track.Disclosure.values, required=False, allow_blank=True
+        choices=Track.Disclosure.choices, required=False, allow_blank=True
     )
 
 
@@ -108,25 +108,43 @@ class ReviewQueueView(APIView):
         return paginator.get_paginated_response(data)
 
 
-class ReviewDecisionView(APIView):
-    """Approve, request changes on or reject a track in review; the reviewer may correct its label."""
+class _TrackDecisionView(APIView):
+    """One recorded decision about a track: who may ask, what they send, and the review function that
+    makes it. 403 for those it is not for, 404 for a track they cannot see, 400 naming the field."""
 
     permission_classes = [permissions.IsAuthenticated]
+    input_class: type[serializers.Serializer]
+    decide = None  # staticmethod(review.<function>(*, track, by, **fields) -> ReviewDecision)
+    refused = ""  # the 403 message for those who may not ask
 
-    @extend_schema(request=DecisionSerializer, responses={201: DecisionRecordSerializer})
+    def allowed(self, user) -> bool:
+        return True
+
     def post(self, request: Request, slug: str) -> Response:
-        if not is_reviewer(request.user):
-            raise PermissionDenied("Only reviewers decide on tracks in review.")
+        if not self.allowed(request.user):
+            raise PermissionDenied(self.refused)
         track = selectors.track_get(slug=slug, user=request.user)
         if track is None:
             raise NotFound("No track with this slug.")
-        serializer = DecisionSerializer(data=request.data)
+        serializer = self.input_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            decision = review.review_decide(track=track, by=request.user, **serializer.validated_data)
+            decision = self.decide(track=track, by=request.user, **serializer.validated_data)
         except CatalogError as exc:
             _raise(exc)
         return Response(DecisionRecordSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(post=extend_schema(request=DecisionSerializer, responses={201: DecisionRecordSerializer}))
+class ReviewDecisionView(_TrackDecisionView):
+    """Approve, request changes on or reject a track in review; the reviewer may correct its label."""
+
+    input_class = DecisionSerializer
+    decide = staticmethod(review.review_decide)
+    refused = "Only reviewers decide on tracks in review."
+
+    def allowed(self, user) -> bool:
+        return is_reviewer(user)
 
 
 class UploadSerializer(serializers.Serializer):
@@ -139,7 +157,7 @@ class UploadSerializer(serializers.Serializer):
     tool_terms = serializers.CharField(max_length=1000)
     prompt = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
     human_contribution = serializers.CharField(max_length=2000)
-    disclosure_label = serializers.ChoiceField(choices=Track.Disclosure.values)
+    disclosure_label = serializers.ChoiceField(choices=Track.Disclosure.choices)
 
 
 class UploadView(APIView):
@@ -218,41 +236,21 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class TakeDownView(APIView):
+@extend_schema_view(post=extend_schema(request=ReasonSerializer, responses={201: DecisionRecordSerializer}))
+class TakeDownView(_TrackDecisionView):
     """Staff take a track off sale, with a reason. Licenses already sold stay valid."""
 
-    permission_classes = [permissions.IsAuthenticated]
+    input_class = ReasonSerializer
+    decide = staticmethod(review.track_take_down)
+    refused = "Only staff take tracks down."
 
-    @extend_schema(request=ReasonSerializer, responses={201: DecisionRecordSerializer})
-    def post(self, request: Request, slug: str) -> Response:
-        if not review.may_take_down(request.user):
-            raise PermissionDenied("Only staff take tracks down.")
-        track = selectors.track_get(slug=slug, user=request.user)
-        if track is None:
-            raise NotFound("No track with this slug.")
-        serializer = ReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            decision = review.track_take_down(track=track, by=request.user, **serializer.validated_data)
-        except CatalogError as exc:
-            _raise(exc)
-        return Response(DecisionRecordSerializer(decision).data, status=status.HTTP_201_CREATED)
+    def allowed(self, user) -> bool:
+        return review.may_take_down(user)
 
 
-class WithdrawView(APIView):
+@extend_schema_view(post=extend_schema(request=ReasonSerializer, responses={201: DecisionRecordSerializer}))
+class WithdrawView(_TrackDecisionView):
     """The creator takes their published track off sale. Licenses already sold stay valid."""
 
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(request=ReasonSerializer, responses={201: DecisionRecordSerializer})
-    def post(self, request: Request, slug: str) -> Response:
-        track = selectors.track_get(slug=slug, user=request.user)
-        if track is None:
-            raise NotFound("No track with this slug.")
-        serializer = ReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            decision = review.track_withdraw(track=track, by=request.user, **serializer.validated_data)
-        except CatalogError as exc:
-            _raise(exc)
-        return Response(DecisionRecordSerializer(decision).data, status=status.HTTP_201_CREATED)
+    input_class = ReasonSerializer
+    decide = staticmethod(review.track_withdraw)

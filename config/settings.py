@@ -204,11 +204,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Several models have a `status`; each choice set gets a name of its own in the schema.
+    # Several models have a `status` (and a disclosure label); each choice set gets one name in the schema.
     "ENUM_NAME_OVERRIDES": {
         "GenerationJobStatusEnum": "generation.models.GenerationJob.Status",
         "JobVariationStatusEnum": "generation.models.JobVariation.Status",
         "TrackStatusEnum": "catalog.models.Track.Status",
+        "DisclosureLabelEnum": "catalog.models.Track.Disclosure",
     },
 }
 
