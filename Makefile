@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run install test lint format bench bench-catalog bench-generation bench-licensing clean
+.PHONY: run install test lint format bench bench-catalog bench-generation bench-licensing bench-analysis clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ bench-licensing: $(STAMP)
 # Jobs per minute through one real worker, and submit to first playable take (see bench/README.md).
 bench-generation: $(STAMP)
 	$(PY) bench/generation.py
+
+# Tempo and key estimates of uploads against engine renders of known tempo and key (bench/analysis.py).
+bench-analysis: $(STAMP)
+	$(PY) bench/analysis.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

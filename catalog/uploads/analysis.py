@@ -90,26 +90,67 @@ def _onset_envelope(mono: np.ndarray, rate: int, hop: int = 256) -> tuple[np.nda
     return np.maximum(flux, 0.0), rate / hop
 
 
+# Tempo: the periodicity of the onset envelope, scored by a comb over the autocorrelation and weighted
+# by a log-Gaussian prior on tempo (after Ellis 2007, "Beat tracking by dynamic programming").
+_TEMPO_RANGE = (60.0, 200.0)
+_TEMPO_STEPS_PER_OCTAVE = 240  # a 0.29 % grid, finer than the 2 % a tempo must be right to
+_TEMPO_PRIOR_BPM = 120.0
+_TEMPO_PRIOR_OCTAVES = 1.3  # the prior's standard deviation, in octaves
+_COMB_SPAN_S = 4.0  # lags looked at: every multiple of a candidate period up to this
+_FASTER_LEVEL_SHARE = 0.85  # the double tempo wins when its comb score keeps this share of the best's
+
+
+def _tempo_envelope(mono: np.ndarray, rate: int) -> tuple[np.ndarray, float]:
+    """Spectral flux at a 5.8 ms hop (46 ms frames), less its 0.4 s moving average, rectified."""
+    hop = 64
+    _, _, spec = signal.stft(mono, fs=rate, nperseg=512, noverlap=512 - hop, boundary=None, padded=False)
+    mag = np.log1p(100 * np.abs(spec))
+    flux = np.maximum(0.0, np.diff(mag, axis=1)).sum(axis=0)
+    frame_rate = rate / hop
+    width = int(0.4 * frame_rate)
+    if flux.size > width:
+        flux = flux - np.convolve(flux, np.ones(width) / width, mode="same")
+    return np.maximum(flux, 0.0), frame_rate
+
+
 def tempo_bpm(audio: np.ndarray, sample_rate: int) -> int:
-    """The beat rate, from the autocorrelation of the onset envelope, weighted toward 120 BPM (the
-    usual choice between a tempo and its half or double). The best lag is refined between frames
-    (parabolic interpolation), so the estimate is finer than the envelope's frame rate."""
+    """The beat rate in 60-200 BPM, from the autocorrelation of the onset envelope.
+
+    Each candidate tempo on a fine logarithmic grid is scored by the mean autocorrelation at every
+    multiple of its period up to 4 s (a comb: a true beat period repeats at the bar and beyond, while a
+    wrong one such as 1.5 beats matches only every other multiple). The scores are weighted by a
+    log-Gaussian prior around 120 BPM, which settles the usual choice between a tempo and its half or
+    double; then the double tempo is taken instead when its own comb score is nearly as high (its
+    sub-beats are as regular as its beats, as with a metronome). Reading the autocorrelation between
+    frames at every multiple gives a period finer than the envelope's frame rate.
+    """
     mono = _mono(audio, sample_rate)
-    env, frame_rate = _onset_envelope(mono, _ANALYSIS_RATE, hop=128)
-    if env.size < 16 or not env.any():
+    env, frame_rate = _tempo_envelope(mono, _ANALYSIS_RATE)
+    if env.size < 64 or not env.any():
         return 120
     env = env - env.mean()
-    corr = signal.correlate(env, env, mode="full", method="fft")[env.size - 1 :]
-    lags = np.arange(int(frame_rate * 60 / 200), min(int(frame_rate * 60 / 60) + 1, corr.size - 1))
-    if lags.size == 0:
-        return 120
-    bpms = frame_rate * 60.0 / lags
-    prior = np.exp(-0.5 * (np.log2(bpms / 120.0) / 0.9) ** 2)
-    best = int(lags[int(np.argmax(corr[lags] * prior))])
-    left, centre, right = corr[best - 1], corr[best], corr[best + 1]
-    curve = left - 2 * centre + right
-    shift = 0.5 * (left - right) / curve if curve < 0 else 0.0
-    return int(np.clip(round(frame_rate * 60.0 / (best + shift)), 20, 300))
+    n = env.size
+    corr = signal.correlate(env, env, mode="full", method="fft")[n - 1 :]
+    corr = np.maximum(corr / (n - np.arange(n)), 0.0)  # unbiased: long lags overlap fewer frames
+    low, high = _TEMPO_RANGE
+    bpms = low * 2 ** (
+        np.arange(int(np.ceil(np.log2(high / low) * _TEMPO_STEPS_PER_OCTAVE)) + 1) / _TEMPO_STEPS_PER_OCTAVE
+    )
+    periods = frame_rate * 60.0 / bpms
+    limit = min(n - 2, _COMB_SPAN_S * frame_rate)
+    total, count = np.zeros(bpms.size), np.zeros(bpms.size)
+    for k in range(1, int(limit / periods.min()) + 1):
+        lags = k * periods
+        inside = lags <= limit
+        total[inside] += np.interp(lags[inside], np.arange(n), corr)
+        count[inside] += 1
+    score = total / np.maximum(count, 1)
+    prior = np.exp(-0.5 * (np.log2(bpms / _TEMPO_PRIOR_BPM) / _TEMPO_PRIOR_OCTAVES) ** 2)
+    best = int(np.argmax(score * prior))
+    faster = best + _TEMPO_STEPS_PER_OCTAVE
+    if faster < bpms.size and score[faster] >= _FASTER_LEVEL_SHARE * score[best]:
+        best = faster
+    return round(float(bpms[best]))
 
 
 def key_and_mode(audio: np.ndarray, sample_rate: int) -> tuple[str, str]:
