@@ -117,19 +117,23 @@ def studio(request: HttpRequest, creator: CreatorProfile) -> HttpResponse:
         except GenerationError as exc:
             add_service_error(form, exc)
         else:
-            takes = f"{job.variations} take{'s' if job.variations > 1 else ''}"
+            queued = (
+                f"Queued {job.variations} takes. They appear below as they render."
+                if job.variations > 1
+                else "Queued 1 take. It appears below as it renders."
+            )
             if _wants_json(request):
                 shown = selectors.job_get(pk=job.pk, user=request.user)
                 return JsonResponse(
                     {
                         "job": str(job.pk),
-                        "message": f"Queued {takes}.",
+                        "message": queued,
                         "html": pages.render_job(request, shown),
                         "quota": pages.quota_usage(request.user),
                     },
                     status=201,
                 )
-            messages.success(request, f"Queued {takes}. They appear below as they render.")
+            messages.success(request, queued)
             return redirect(f"{reverse('generation:studio')}#job-{job.pk}")
     status = 429 if quota_error else 400
     if _wants_json(request):

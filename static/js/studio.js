@@ -115,7 +115,7 @@
     if (answer.status === 201 && answer.data.html) {
       addJob(answer.data.html);
       showQuota(answer.data.quota);
-      if (note) note.textContent = `${answer.data.message} It appears below as it renders.`;
+      if (note) note.textContent = answer.data.message;
       announce(answer.data.message);
       clearErrors(form);
       poll();

@@ -142,6 +142,7 @@ def test_the_script_gets_the_new_job_as_json(studio_client, creator):
     data = response.json()
     job = GenerationJob.objects.get()
     assert data["job"] == str(job.pk) and f'data-job="{job.pk}"' in data["html"]
+    assert data["message"] == "Queued 1 take. It appears below as it renders."
     # The allowance card follows without a reload.
     assert data["quota"]["active"] == 1 and data["quota"]["seconds"] == 5
 
