@@ -16,7 +16,7 @@ def test_it_sells_pays_out_and_leaves_one_sale_pending(make_track, creator, buye
         make_track(name)
     out = io.StringIO()
     call_command("seed_demo_sales", stdout=out)
-    assert "Demo sales ready: 1 sandbox payout of 438.90" in out.getvalue()
+    assert "Demo sales ready: 1 sandbox payout of $438.90" in out.getvalue()
     payout = Payout.objects.get()
     assert (payout.status, payout.amount_cents) == ("paid", 2030 + 6930 + 34930)
     assert Order.objects.filter(status="paid").count() == 4

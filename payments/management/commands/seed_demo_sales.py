@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.models import CreatorProfile, User
 from catalog.models import Track
 from licensing.models import LicenseTier
+from licensing.money import format_money
 from payments import payouts, services
 from payments.models import Order, PayoutRun
 from payments.providers import sandbox
@@ -51,7 +52,8 @@ class Command(BaseCommand):
         self._sell(buyer_user, tracks[3], tiers[TIERS[3]])
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo sales ready: {run.paid_count} sandbox payout of {run.paid_cents / 100:.2f}, "
+                f"Demo sales ready: {run.paid_count} sandbox payout of "
+                f"{format_money(run.paid_cents, settings.PAYMENTS_CURRENCY)}, "
                 "and one sale pending for the next payout."
             )
         )
