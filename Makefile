@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run install test lint format bench bench-catalog bench-generation bench-licensing bench-analysis clean
+.PHONY: run install test lint format bench bench-catalog bench-generation bench-licensing bench-analysis bench-review clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ bench-generation: $(STAMP)
 # Tempo and key estimates of uploads against engine renders of known tempo and key (bench/analysis.py).
 bench-analysis: $(STAMP)
 	$(PY) bench/analysis.py
+
+# The sandboxed check of an upload and audio fingerprints, on a 3-minute file (bench/review.py).
+bench-review: $(STAMP)
+	$(PY) bench/review.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
