@@ -86,7 +86,7 @@ def test_each_buyer_sees_only_their_own_edits(client, buyer, stranger, heist):
     html = client.get(_page(heist)).content.decode()
     assert str(job.pk) not in html
     status = client.get(reverse("generation:jobs_status"), {"ids": str(job.pk)}).json()
-    assert status == {"jobs": []}
+    assert status["jobs"] == []
 
 
 @pytest.mark.parametrize(
