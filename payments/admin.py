@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db.models import OuterRef, Subquery
 
 from accounts.models import CreatorProfile
+from licensing.money import format_money
 from payments import payouts, services
 from payments.errors import PaymentsError
 from payments.models import (
@@ -64,6 +66,7 @@ class OrderAdmin(_ReadOnly, admin.ModelAdmin):
         "provider",
         "total_cents",
         "refunded_cents",
+        "processor_fee",
         "currency",
         "created_at",
     )
@@ -72,7 +75,29 @@ class OrderAdmin(_ReadOnly, admin.ModelAdmin):
     date_hierarchy = "created_at"
     inlines = (OrderLineInline, RefundInline)
     actions = ("refund",)
-    readonly_fields = [field.name for field in Order._meta.fields]
+    readonly_fields = [field.name for field in Order._meta.fields] + ["processor_fee"]
+
+    def get_queryset(self, request):
+        # The provider's fee, from the ledger (one posting per order), in one query for the whole list.
+        fee = LedgerEntry.objects.filter(
+            order=OuterRef("pk"), kind=LedgerEntry.Kind.FEE, account=LedgerEntry.PROCESSOR_FEES
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                fee_cents=Subquery(fee.values("amount_cents")[:1]),
+                fee_currency=Subquery(fee.values("currency")[:1]),
+            )
+        )
+
+    @admin.display(description="Processor fee", ordering="fee_cents")
+    def processor_fee(self, order) -> str:
+        """What the provider kept (borne by the platform; simulated in the sandbox), "—" until known."""
+        if getattr(order, "fee_cents", None) is None:
+            return "—"
+        label = format_money(order.fee_cents, order.fee_currency)
+        return f"{label} (simulated)" if order.provider == Order.Provider.SANDBOX else label
 
     def has_refund_permission(self, request) -> bool:
         # Orders are never edited by hand; the permission to change them is the permission to refund.
@@ -107,7 +132,7 @@ class PaymentEventAdmin(_ReadOnly, admin.ModelAdmin):
 
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(_ReadOnly, admin.ModelAdmin):
-    list_display = ("created_at", "kind", "account", "amount_cents", "currency", "order", "payout")
+    list_display = ("created_at", "kind", "account", "amount_cents", "currency", "order", "payout", "memo")
     list_filter = ("kind", "currency")
     search_fields = ("=account", "=order__id", "=payout__id", "=posting")
     date_hierarchy = "created_at"

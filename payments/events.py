@@ -3,11 +3,15 @@
 Stripe's webhook view and the sandbox both verify their event, pick out its fields and call
 `event_process`. Every event can arrive twice, late or out of order and the result is the same: a
 replayed id is a no-op, a refund or dispute that arrives before the payment waits for it, a release that
-arrives after the payment is ignored.
+arrives after the payment is ignored. A dispute's decision (`charge.dispute.closed`) waits for the
+payment too, and a won one that arrives before the dispute itself makes that later notice a no-op.
+The provider's fee is read when the payment is fulfilled and again on `charge.updated` (Stripe attaches
+the balance transaction to some charges later), and posted once.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import UTC, datetime
 
@@ -19,10 +23,14 @@ from payments.errors import PaymentsError, ProviderError
 from payments.models import Order, PaymentEvent
 from payments.providers import AccountState
 
+log = logging.getLogger(__name__)
+
 PAID = "paid"
 RELEASE = "release"
 REFUNDED = "refunded"
 DISPUTED = "disputed"
+DISPUTE_CLOSED = "dispute closed"
+CHARGE_UPDATED = "charge updated"
 ACCOUNT = "account"
 
 KINDS = {
@@ -32,6 +40,9 @@ KINDS = {
     "checkout.session.expired": RELEASE,
     "charge.refunded": REFUNDED,
     "charge.dispute.created": DISPUTED,
+    "charge.dispute.closed": DISPUTE_CLOSED,
+    # The charge changed; what matters to us is its balance transaction, which carries the fee.
+    "charge.updated": CHARGE_UPDATED,
     # Events of a creator's connected account (they carry the account's id in `account`).
     "account.updated": ACCOUNT,
 }
@@ -48,6 +59,15 @@ def _order_for(*, order_ref: str | None, payment_id: str | None) -> Order | None
     if payment_id:
         return Order.objects.filter(provider_payment_id=payment_id).first()
     return None
+
+
+def _object_field(payload: dict, name: str) -> str | None:
+    """A string field of the event's data object (a dispute's `status`), or None."""
+    try:
+        value = payload["data"]["object"].get(name)
+    except (KeyError, TypeError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None
 
 
 def _payment_status(payload: dict) -> str | None:
@@ -92,7 +112,12 @@ def event_process(
     except IntegrityError:
         return DUPLICATE
     event.result = _apply(
-        event=event, order=order, payment_id=payment_id, amount_cents=amount_cents, refund_id=refund_id
+        event=event,
+        order=order,
+        payment_id=payment_id,
+        amount_cents=amount_cents,
+        refund_id=refund_id,
+        replayed=False,
     )
     event.save(update_fields=["result"])
     if event.result == "paid" and order is not None:
@@ -100,7 +125,9 @@ def event_process(
     return event.result
 
 
-def _apply(*, event: PaymentEvent, order: Order | None, payment_id, amount_cents, refund_id: str) -> str:
+def _apply(
+    *, event: PaymentEvent, order: Order | None, payment_id, amount_cents, refund_id: str, replayed: bool
+) -> str:
     kind = KINDS.get(event.type)
     if kind is None:
         return f"ignored: {event.type} is not handled"
@@ -108,7 +135,8 @@ def _apply(*, event: PaymentEvent, order: Order | None, payment_id, amount_cents
         return _account_updated(event)
     if order is None:
         # A refund or dispute can be delivered before the payment that names its order: it waits.
-        return DEFERRED if kind in (REFUNDED, DISPUTED) and event.payment_id else "ignored: no matching order"
+        waits = kind in (REFUNDED, DISPUTED, DISPUTE_CLOSED) and event.payment_id
+        return DEFERRED if waits else "ignored: no matching order"
     if order.provider != event.provider:
         return f"ignored: the order is paid through {order.provider}"
     try:
@@ -119,6 +147,7 @@ def _apply(*, event: PaymentEvent, order: Order | None, payment_id, amount_cents
             payment_id=payment_id,
             amount_cents=amount_cents,
             refund_id=refund_id,
+            replayed=replayed,
         )
     except ProviderError:
         raise
@@ -127,7 +156,7 @@ def _apply(*, event: PaymentEvent, order: Order | None, payment_id, amount_cents
 
 
 def _dispatch(
-    *, kind: str, event: PaymentEvent, order: Order, payment_id, amount_cents, refund_id: str
+    *, kind: str, event: PaymentEvent, order: Order, payment_id, amount_cents, refund_id: str, replayed: bool
 ) -> str:
     if kind == PAID:
         status = _payment_status(event.payload)
@@ -136,6 +165,8 @@ def _dispatch(
         order = services.order_mark_paid(
             order_id=order.pk, payment_id=payment_id or "", amount_cents=amount_cents
         )
+        if order.paid_at is not None:
+            _fee_sync(order=order, strict=False)
         return "paid" if order.newly_paid else f"ignored: order is {order.status}"
     if kind == RELEASE:
         order = services.order_release(order_id=order.pk, reason=f"Payment not completed ({event.type}).")
@@ -159,8 +190,30 @@ def _dispatch(
             refund_id=refund_id or f"evt:{event.event_id}",
         )
         return "refunded"
-    services.order_dispute(order_id=order.pk, reason="The payment is disputed.")
-    return "disputed"
+    if kind == CHARGE_UPDATED:
+        # Live, a provider that cannot be reached is answered 503 so the event comes again; replayed
+        # after the payment, it must not undo that payment.
+        return _fee_sync(order=order, strict=not replayed)
+    if kind == DISPUTE_CLOSED:
+        status = _object_field(event.payload, "status")
+        if status != "won":
+            return f"ignored: the dispute closed as {status or 'unknown'}"
+        order = services.order_dispute_won(order_id=order.pk, reason="The bank decided the dispute for us.")
+        return "dispute won" if order.newly_won else "ignored: the dispute was won already"
+    order = services.order_dispute(order_id=order.pk, reason="The payment is disputed.")
+    return "disputed" if order.dispute_applied else "ignored: the dispute was won already"
+
+
+def _fee_sync(*, order: Order, strict: bool) -> str:
+    """Record the provider's fee of `order` once it is known. With `strict` a provider that cannot be
+    reached raises ProviderError; otherwise it is logged and the fee waits for the next report."""
+    try:
+        return services.order_fee_sync(order_id=order.pk)
+    except ProviderError as exc:
+        if strict:
+            raise
+        log.warning("the fee of order %s is not known yet: %s", order.pk, exc.message)
+        return f"waiting: {exc.message}"
 
 
 def _account_updated(event: PaymentEvent) -> str:
@@ -200,5 +253,6 @@ def _apply_deferred(*, order: Order) -> None:
             payment_id=event.payment_id,
             amount_cents=event.amount_cents,
             refund_id="",
+            replayed=True,
         )
         event.save(update_fields=["result", "order"])

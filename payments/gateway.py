@@ -12,16 +12,18 @@ from types import ModuleType
 from django.conf import settings
 
 from payments.models import Order
-from payments.providers import AccountState, Checkout, RefundResult
+from payments.providers import AccountState, Checkout, Fee, RefundResult
 
 __all__ = [
     "AccountState",
     "Checkout",
+    "Fee",
     "RefundResult",
     "account_create",
     "account_link",
     "account_state",
     "checkout_begin",
+    "payment_fee",
     "provider_name",
     "refund",
     "transfer",
@@ -53,6 +55,12 @@ def refund(*, order: Order, amount_cents: int, reason: str, idempotency_key: str
     return _provider(order.provider).refund(
         order=order, amount_cents=amount_cents, reason=reason, idempotency_key=idempotency_key
     )
+
+
+def payment_fee(*, order: Order) -> Fee | None:
+    """The fee the provider kept of `order`'s payment, or None while it is not known (Stripe attaches
+    the balance transaction to some charges later). Raises ProviderError when the provider refuses."""
+    return _provider(order.provider).payment_fee(order=order)
 
 
 # --- paying creators -----------------------------------------------------------------------------------

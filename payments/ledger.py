@@ -6,7 +6,10 @@ Each posting sums to zero per currency, and so does each order. Accounts:
 - `creator:<id>`: what the marketplace owes a creator (their share of sales, less refunds and payouts);
 - `platform`: the marketplace's commission;
 - `processor`: the money the payment provider collected (the negative side of every sale);
-- `refunds`, `disputes`: money that went back to buyers or was withdrawn by their banks;
+- `processor_fees`: what the provider kept as its fee; the platform bears it (`platform −fee`), so a
+  creator's share stays a share of the price, and it is not given back on a refund (Stripe keeps it);
+- `refunds`, `disputes`: money that went back to buyers or was withdrawn by their banks (a won dispute
+  gives the latter back);
 - `payouts`: money transferred to creators (less what transfer reversals pulled back).
 
 Rounding always favours the creator on the way in (the platform takes the remainder cents) and is
@@ -99,8 +102,10 @@ def post_reversal(*, order: Order, amount_cents: int, kind: str, refund: Refund 
         base += entry.amount_cents
         if entry.account.startswith("creator:"):
             shares[entry.order_line_id] = (entry.account, entry.amount_cents)
+    # A won dispute's entries cancel its dispute's: what it gave back counts as never taken.
     taken = LedgerEntry.objects.filter(
-        order=order, kind__in=[LedgerEntry.Kind.REFUND, LedgerEntry.Kind.DISPUTE]
+        order=order,
+        kind__in=[LedgerEntry.Kind.REFUND, LedgerEntry.Kind.DISPUTE, LedgerEntry.Kind.DISPUTE_WON],
     ).exclude(account__in=[LedgerEntry.REFUNDS, LedgerEntry.DISPUTES])
     before = -sum(e.amount_cents for e in taken)
     given_back: dict[int, int] = defaultdict(int)
@@ -124,6 +129,68 @@ def post_reversal(*, order: Order, amount_cents: int, kind: str, refund: Refund 
     rows.append((sink, amount_cents, {}))
     _post(rows, kind=kind, currency=order.currency, order=order, refund=refund)
     return Reversed(dict(creators))
+
+
+def post_dispute_won(*, order: Order) -> Reversed:
+    """The bank decided `order`'s dispute for us and returned the money: the dispute's posting is
+    reversed entry by entry (same accounts, same lines, opposite signs), so each creator and the platform
+    get back exactly the cents it took. Once per order; nothing when the dispute took nothing.
+    Returns what each creator got back."""
+    if LedgerEntry.objects.filter(order=order, kind=LedgerEntry.Kind.DISPUTE_WON).exists():
+        return Reversed({})
+    disputed = list(LedgerEntry.objects.filter(order=order, kind=LedgerEntry.Kind.DISPUTE).order_by("id"))
+    if not disputed:
+        return Reversed({})
+    rows: list[tuple[str, int, dict]] = []
+    creators: dict[int, int] = defaultdict(int)
+    for entry in disputed:
+        rows.append((entry.account, -entry.amount_cents, {"order_line_id": entry.order_line_id}))
+        if entry.account.startswith("creator:"):
+            creators[int(entry.account.split(":", 1)[1])] -= entry.amount_cents
+    _post(rows, kind=LedgerEntry.Kind.DISPUTE_WON, currency=disputed[0].currency, order=order)
+    return Reversed(dict(creators))
+
+
+@dataclass(frozen=True)
+class FeeRecorded:
+    """The fee posting of one order: whether this call wrote it, and the cents it holds."""
+
+    posted: bool
+    fee_cents: int
+
+
+def post_fee(*, order: Order, fee_cents: int, currency: str, memo: str) -> FeeRecorded:
+    """The payment provider kept `fee_cents` of `order`'s charge: `processor_fees +fee`, `platform −fee`.
+
+    The platform bears the fee (creators' shares are shares of the price). Posted once per order (the
+    order has one charge; a database constraint backs this check); a zero fee posts nothing. `currency`
+    is the fee's, which with Stripe is the platform's settlement currency and may differ from the
+    order's: the posting balances in it on its own."""
+    if isinstance(fee_cents, bool) or not isinstance(fee_cents, int) or fee_cents < 0:
+        raise ValueError(f"fee_cents must be a whole number of cents, not {fee_cents!r}")
+    existing = LedgerEntry.objects.filter(
+        order=order, kind=LedgerEntry.Kind.FEE, account=LedgerEntry.PROCESSOR_FEES
+    ).first()
+    if existing is not None:
+        return FeeRecorded(posted=False, fee_cents=existing.amount_cents)
+    _post(
+        [
+            (LedgerEntry.PROCESSOR_FEES, fee_cents, {"memo": memo[:240]}),
+            (LedgerEntry.PLATFORM, -fee_cents, {"memo": memo[:240]}),
+        ],
+        kind=LedgerEntry.Kind.FEE,
+        currency=currency.lower(),
+        order=order,
+    )
+    return FeeRecorded(posted=fee_cents > 0, fee_cents=fee_cents)
+
+
+def order_fee_cents(*, order: Order) -> int | None:
+    """The provider's fee recorded for `order` (None while it is not known)."""
+    entry = LedgerEntry.objects.filter(
+        order=order, kind=LedgerEntry.Kind.FEE, account=LedgerEntry.PROCESSOR_FEES
+    ).first()
+    return entry.amount_cents if entry else None
 
 
 def post_payout(*, payout: Payout) -> None:

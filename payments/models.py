@@ -203,8 +203,9 @@ class LedgerEntry(models.Model):
     """One line of a double-entry posting. Entries are written once and never changed or deleted.
 
     Sign: a positive amount is money the marketplace owes that account (a creator's earnings, the
-    platform's commission, money that left to a buyer or to a creator's bank); the negative side is the
-    money the processor collected. Every posting sums to zero per currency, so does every order.
+    platform's commission, money that left to a buyer, to a creator's bank or to the processor as its
+    fee); the negative side is the money the processor collected, and the fee the platform bears. Every
+    posting sums to zero per currency, so does every order.
     Balances are sums of entries, never stored.
     """
 
@@ -214,15 +215,18 @@ class LedgerEntry(models.Model):
         DISPUTE = "dispute", "Dispute"
         PAYOUT = "payout", "Payout"
         REVERSAL = "reversal", "Transfer reversal"
+        FEE = "fee", "Processor fee"
+        DISPUTE_WON = "dispute_won", "Dispute won"
 
     PLATFORM = "platform"
     PROCESSOR = "processor"
+    PROCESSOR_FEES = "processor_fees"
     REFUNDS = "refunds"
     DISPUTES = "disputes"
     PAYOUTS = "payouts"
 
     posting = models.UUIDField(db_index=True, help_text="the entries written together, summing to zero")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
     account = models.CharField(max_length=64)
     amount_cents = models.BigIntegerField()
     currency = models.CharField(max_length=3)
@@ -245,6 +249,18 @@ class LedgerEntry(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(amount_cents=0), name="ledger_entry_not_zero"),
+            # The provider's fee of an order's charge is posted once, however often it is reported.
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(kind="fee", account="processor_fees"),
+                name="ledger_one_fee_per_order",
+            ),
+            # A won dispute gives its money back once.
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(kind="dispute_won", account="disputes"),
+                name="ledger_one_dispute_won_per_order",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,7 +11,8 @@ halfway or two ran at once.
 Refund and dispute policy: a refund or dispute first takes the creator's share back from what they
 have not been paid yet. Only what those earnings cannot cover (the balance went below zero) is pulled
 back from their latest paid transfers through transfer reversals. What a reversal cannot recover (the
-provider refused it) stays as a negative balance and is deducted from the next payout.
+provider refused it) stays as a negative balance and is deducted from the next payout. A dispute that
+is won later gives the creator's share back in the ledger, and the next run pays it.
 """
 
 from __future__ import annotations

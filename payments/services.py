@@ -6,6 +6,8 @@ sends about money is read. Operations that move money lock the order row first.
 
 from __future__ import annotations
 
+import logging
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -25,6 +27,8 @@ from licensing.models import License, LicenseTier
 from payments import gateway, ledger, payouts
 from payments.errors import PaymentsError
 from payments.models import Cart, CartItem, LedgerEntry, Order, OrderLine, Refund
+
+log = logging.getLogger(__name__)
 
 HOLD_TAKEN = "Someone is checking out this track exclusively right now; try again later."
 NOT_FOR_SALE = {
@@ -355,6 +359,12 @@ def order_refund(
         return order
     if order.status not in (Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED):
         raise PaymentsError("Only a paid order can be refunded.", field="order")
+    if _dispute_holds(order):
+        # The bank took this money back already; Stripe refuses to refund a disputed charge too.
+        raise PaymentsError(
+            "This order's payment is disputed: it cannot be refunded unless the dispute is won.",
+            field="order",
+        )
     left = order.total_cents - order.refunded_cents
     amount = left if amount_cents is None else amount_cents
     if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= left:
@@ -396,12 +406,10 @@ def order_dispute(*, payment_id: str = "", order_id=None, reason: str) -> Order:
     """The buyer's bank disputes the payment: the order's licenses are marked disputed (kept, not
     revoked, until the dispute is decided) and the disputed money is taken back from the creators'
     shares and the platform in the ledger (transfers reversed where already paid out)."""
-    if order_id is None:
-        found = Order.objects.filter(provider_payment_id=payment_id).values_list("pk", flat=True).first()
-        if not payment_id or found is None:
-            raise PaymentsError("No order was paid with this payment.", field="payment_id")
-        order_id = found
-    order = _locked(order_id)
+    order = _locked(_order_id_for(payment_id=payment_id, order_id=order_id))
+    order.dispute_applied = not _dispute_won(order)  # tells the caller whether this call held anything
+    if not order.dispute_applied:
+        return order  # the bank's decision arrived first: the dispute is over, nothing to hold
     for license in _licenses_of(order):
         if license.status == license.Status.ACTIVE:
             licensing.license_dispute(license=license, reason=f"Disputed: {reason}"[:240])
@@ -411,6 +419,85 @@ def order_dispute(*, payment_id: str = "", order_id=None, reason: str) -> Order:
     if order.paid_at is not None and held > 0 and not disputed:
         payouts.reverse_for(order=order, amount_cents=held, kind=LedgerEntry.Kind.DISPUTE)
     return order
+
+
+def _order_id_for(*, payment_id: str, order_id: uuid.UUID | str | None) -> uuid.UUID | str:
+    """The order `order_id`, or else the one paid with `payment_id` (PaymentsError naming it if none)."""
+    if order_id is not None:
+        return order_id
+    found = Order.objects.filter(provider_payment_id=payment_id).values_list("pk", flat=True).first()
+    if not payment_id or found is None:
+        raise PaymentsError("No order was paid with this payment.", field="payment_id")
+    return found
+
+
+def _dispute_won(order: Order) -> bool:
+    return LedgerEntry.objects.filter(order=order, kind=LedgerEntry.Kind.DISPUTE_WON).exists()
+
+
+def _dispute_holds(order: Order) -> bool:
+    """A dispute took the order's money and has not been won (it is open, or was lost)."""
+    kinds = set(
+        LedgerEntry.objects.filter(
+            order=order, kind__in=[LedgerEntry.Kind.DISPUTE, LedgerEntry.Kind.DISPUTE_WON]
+        ).values_list("kind", flat=True)
+    )
+    return kinds == {LedgerEntry.Kind.DISPUTE}
+
+
+@transaction.atomic
+def order_dispute_won(*, payment_id: str = "", order_id: uuid.UUID | str | None = None, reason: str) -> Order:
+    """The bank decided the dispute of the order's payment for us and gave the money back: licenses
+    that were disputed become active again and the dispute's ledger posting is reversed exactly, so the
+    creators and the platform get back the cents it took (a payout run then pays creators what a
+    dispute had pulled back from their transfers). Once per order.
+
+    A decision that arrives before the dispute's own notice posts the dispute and its reversal together
+    (nothing is pulled back from anyone in between), and the later notice changes nothing, so every
+    order of arrival ends the same way. Licenses revoked meanwhile (a full refund) stay revoked."""
+    order = _locked(_order_id_for(payment_id=payment_id, order_id=order_id))
+    if order.paid_at is None:
+        raise PaymentsError("Only a paid order can win a dispute.", field="order")
+    order.newly_won = not _dispute_won(order)  # tells the caller whether this call did the giving back
+    if not order.newly_won:
+        return order
+    held = order.total_cents - order.refunded_cents
+    if not LedgerEntry.objects.filter(order=order, kind=LedgerEntry.Kind.DISPUTE).exists() and held > 0:
+        ledger.post_reversal(order=order, amount_cents=held, kind=LedgerEntry.Kind.DISPUTE)
+    ledger.post_dispute_won(order=order)
+    for license in _licenses_of(order):
+        if license.status != license.Status.DISPUTED:
+            continue
+        try:
+            licensing.license_reinstate(license=license, reason=f"Dispute won: {reason}"[:240])
+        except LicensingError as exc:
+            # An exclusive buyout sold again meanwhile: the license stays disputed for staff to settle.
+            log.warning("license %s stays disputed: %s", license.code, exc.message)
+    return order
+
+
+def order_fee_sync(*, order_id: uuid.UUID | str) -> str:
+    """Record the fee the provider kept of `order_id`'s payment, once it is known; returns what it did,
+    in words. Posted once per order however often it is called (`ledger.post_fee`); the platform bears
+    it and it stays with the provider on refunds. Raises ProviderError when the provider cannot be
+    asked (the caller decides whether that matters)."""
+    with transaction.atomic():
+        order = _locked(order_id)
+        if order.paid_at is None:
+            return "waiting: the order is not paid yet"
+        if ledger.order_fee_cents(order=order) is not None:
+            return "ignored: fee already recorded"
+        fee = gateway.payment_fee(order=order)
+        if fee is None:
+            return "waiting: the fee is not known yet"
+        label = "simulated fee" if fee.simulated else "fee"
+        recorded = ledger.post_fee(
+            order=order,
+            fee_cents=fee.fee_cents,
+            currency=fee.currency,
+            memo=f"{label} of charge {fee.charge_id} ({fee.reference})",
+        )
+    return "fee recorded" if recorded.posted else "ignored: no fee"
 
 
 def _licenses_of(order: Order) -> list[License]:

@@ -154,6 +154,18 @@ def event_construct(*, payload: bytes, signature: str) -> dict:
     return event
 
 
+def payment_intent_retrieve(*, payment_intent: str, expand: list[str] | None = None) -> stripe.PaymentIntent:
+    """Read a PaymentIntent, with the references named in `expand` expanded (e.g.
+    "latest_charge.balance_transaction" for the fee Stripe kept). Raises ProviderError when refused."""
+    if not payment_intent:
+        raise ProviderError("This order has no recorded payment.", field="payment_id")
+    params = {"expand": expand} if expand else {}
+    try:
+        return _client().v1.payment_intents.retrieve(payment_intent, params)
+    except stripe.StripeError as exc:
+        raise _refused("read the payment", exc) from exc
+
+
 # --- Connect: creators' accounts and transfers to them ---------------------------------------------
 
 

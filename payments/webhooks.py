@@ -67,6 +67,13 @@ def _fields(event: dict) -> dict[str, Any]:
             "payment_id": _id_of(obj.get("payment_intent"), field="payment_intent"),
             "amount_cents": _amount(obj.get("amount_refunded"), field="amount_refunded"),
         }
+    if kind == "charge.updated":
+        # Only the order matters: the fee is read from Stripe, not from this snapshot.
+        return {
+            "order_ref": order_ref,
+            "payment_id": _id_of(obj.get("payment_intent"), field="payment_intent"),
+            "amount_cents": None,
+        }
     if kind.startswith("charge.dispute."):
         return {
             "order_ref": None,

@@ -1,7 +1,8 @@
-"""Payment providers: one module each, all with the same two functions.
+"""Payment providers: one module each, all with the same three functions.
 
     checkout_begin(*, order, success_url, cancel_url) -> Checkout
     refund(*, order, amount_cents, reason, idempotency_key) -> RefundResult
+    payment_fee(*, order) -> Fee | None (None: the provider does not know the fee yet)
 
 and the same five for paying creators (Connect):
 
@@ -43,3 +44,16 @@ class AccountState:
     charges_enabled: bool
     payouts_enabled: bool
     details_submitted: bool
+
+
+@dataclass(frozen=True)
+class Fee:
+    """What the provider kept of a paid order's charge: `fee_cents` in `currency` (the provider's
+    settlement currency), for the charge `charge_id`; `reference` names where it was read (Stripe: the
+    balance transaction), `simulated` is True for the sandbox's made-up fee."""
+
+    charge_id: str
+    fee_cents: int
+    currency: str
+    reference: str
+    simulated: bool = False

@@ -18,11 +18,15 @@ from django.utils.crypto import salted_hmac
 
 from payments.errors import EventRejected
 from payments.events import DUPLICATE, event_process
-from payments.providers import Checkout, RefundResult
+from payments.providers import Checkout, Fee, RefundResult
 
 SALT = "payments.sandbox.event"
 TOLERANCE_SECONDS = 300
 NAME = "sandbox"
+# The simulated processor fee: 2.9 % of the amount charged, rounded half up to the cent, plus 30 cents
+# (Stripe's list price for US cards). No money moves; the fee only makes the sandbox ledger look real.
+SIMULATED_FEE_PER_MILLE = 29
+SIMULATED_FEE_FIXED_CENTS = 30
 
 
 def checkout_begin(*, order, success_url: str, cancel_url: str) -> Checkout:
@@ -38,6 +42,27 @@ def refund(*, order, amount_cents: int, reason: str, idempotency_key: str | None
         else secrets.token_hex(12)
     )
     return RefundResult(refund_id=f"re_sandbox_{token}", amount_cents=amount_cents, status="succeeded")
+
+
+def simulated_fee_cents(amount_cents: int) -> int:
+    """The sandbox's made-up fee for a charge of `amount_cents`: 2.9 % (half up) + 30 cents; nothing for
+    a charge of nothing."""
+    if amount_cents <= 0:
+        return 0
+    return (amount_cents * SIMULATED_FEE_PER_MILLE + 500) // 1000 + SIMULATED_FEE_FIXED_CENTS
+
+
+def payment_fee(*, order) -> Fee | None:
+    """The simulated fee of a paid sandbox order (labelled simulated); None while it is unpaid."""
+    if order.paid_at is None:
+        return None
+    return Fee(
+        charge_id=f"ch_sandbox_{order.pk.hex}",
+        fee_cents=simulated_fee_cents(order.total_cents),
+        currency=order.currency,
+        reference=f"simulated: 2.9% + {SIMULATED_FEE_FIXED_CENTS}c",
+        simulated=True,
+    )
 
 
 def _signature(timestamp: int, body: bytes) -> str:

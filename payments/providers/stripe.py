@@ -7,8 +7,9 @@ only when Stripe's signed webhook says so (payments/webhooks.py).
 from __future__ import annotations
 
 from payments import stripe_api
+from payments.errors import ProviderError
 from payments.models import Order
-from payments.providers import AccountState, Checkout, RefundResult
+from payments.providers import AccountState, Checkout, Fee, RefundResult
 
 
 def checkout_begin(*, order: Order, success_url: str, cancel_url: str) -> Checkout:
@@ -26,6 +27,31 @@ def refund(*, order: Order, amount_cents: int, reason: str, idempotency_key: str
         reason=reason,
     )
     return RefundResult(refund_id=result.id, amount_cents=result.amount, status=result.status)
+
+
+def payment_fee(*, order: Order) -> Fee | None:
+    """The fee of the order's charge, from the charge's balance transaction. None while the order has no
+    successful charge or Stripe has not attached the balance transaction yet (it does later for some
+    payment methods, and says so with `charge.updated`)."""
+    if not order.provider_payment_id:
+        return None
+    intent = stripe_api.payment_intent_retrieve(
+        payment_intent=order.provider_payment_id, expand=["latest_charge.balance_transaction"]
+    )
+    charge = intent.latest_charge
+    if charge is None or isinstance(charge, str):
+        return None
+    txn = charge.balance_transaction
+    if txn is None or isinstance(txn, str):
+        return None
+    fee, currency = txn.fee, txn.currency
+    if isinstance(fee, bool) or not isinstance(fee, int) or fee < 0:
+        raise ProviderError(
+            f"Stripe's balance transaction {txn.id} has no fee in cents (`fee` is {fee!r}).", field="fee"
+        )
+    if not isinstance(currency, str) or not currency:
+        raise ProviderError(f"Stripe's balance transaction {txn.id} has no `currency`.", field="currency")
+    return Fee(charge_id=charge.id, fee_cents=fee, currency=currency.lower(), reference=txn.id)
 
 
 def account_create(*, creator_id: int, email: str) -> str:

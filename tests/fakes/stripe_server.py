@@ -6,6 +6,12 @@ It runs a stdlib HTTP server on 127.0.0.1 in a thread, so tests drive the real `
   Stripe validates the fields we send (payment mode, line items, `expires_at` 30 minutes to 24 hours ahead);
 - `GET /v1/checkout/sessions/{id}`, `POST /v1/checkout/sessions/{id}/expire`;
 - `POST /v1/refunds` (`payment_intent` or `charge`, optional `amount`, `reason`, `metadata`);
+- `GET /v1/payment_intents/{id}`, `GET /v1/charges/{id}`, `GET /v1/balance_transactions/{id}`, with
+  Stripe's `expand[]` (dotted paths such as `latest_charge.balance_transaction`; a property that cannot
+  be expanded is a 400). A successful charge gets its balance transaction at once, with Stripe's US card
+  fee (`fee_for()`: 2.9 % + 30 cents) in `settlement_currency` (the charge's currency by default); with
+  `defer_balance_transactions` it stays null until `settle()`, as for payment methods Stripe settles
+  later. Refunds leave the charge's fee alone: Stripe keeps it;
 - Connect: `POST /v1/accounts` (Express), `GET /v1/accounts/{id}`, `POST /v1/account_links`,
   `POST /v1/transfers` (refused unless the destination's `transfers` capability is active) and
   `POST /v1/transfers/{id}/reversals` (never more than is left of the transfer);
@@ -15,7 +21,8 @@ It runs a stdlib HTTP server on 127.0.0.1 in a thread, so tests drive the real `
   validation saves nothing under its key.
 
 Every request is recorded (`standin.requests`) for assertions. The test drives the customer's side with
-`complete()`, `async_result()`, `expire()`, `dispute()`, the creator's side with `onboard()`, and turns
+`complete()`, `async_result()`, `expire()`, `settle()`, `dispute()` and `close_dispute()`, the
+creator's side with `onboard()`, and turns
 objects into signed webhook deliveries with `event()` (`account=` for events of a connected account) and
 `sign()` (Stripe's scheme: `t=<ts>,v1=<hex HMAC-SHA256 of "<ts>.<body>">`). `lose_next_answer()` makes
 the next request succeed at "Stripe" while its answer is lost on the way back.
@@ -85,6 +92,13 @@ class StripeStandIn:
     payment_intents: dict[str, dict] = field(default_factory=dict)
     charges: dict[str, dict] = field(default_factory=dict)
     refunds: dict[str, dict] = field(default_factory=dict)
+    balance_transactions: dict[str, dict] = field(default_factory=dict)
+    disputes: dict[str, dict] = field(default_factory=dict)
+    # Stripe attaches the balance transaction (and so the fee) at once for cards; True leaves it null
+    # until `settle()`, as for payment methods that settle later.
+    defer_balance_transactions: bool = False
+    # The platform account's currency, in which balance transactions (and fees) are; None: the charge's.
+    settlement_currency: str | None = None
     accounts: dict[str, dict] = field(default_factory=dict)
     account_links: list[dict] = field(default_factory=list)
     transfers: dict[str, dict] = field(default_factory=dict)
@@ -199,11 +213,26 @@ class StripeStandIn:
             self._refund({"payment_intent": payment_intent, **({"amount": amount} if amount else {})})
             return self.charge_for(payment_intent)
 
+    @staticmethod
+    def fee_for(amount: int) -> int:
+        """Stripe's list price for a US card charge: 2.9 % (rounded half up) + 30 cents."""
+        return (amount * 29 + 500) // 1000 + 30 if amount > 0 else 0
+
+    def settle(self, payment_intent: str) -> dict:
+        """Stripe attaches the charge's balance transaction (with its fee), as it does later for some
+        payment methods and then reports with `charge.updated`: returns the charge."""
+        with self._lock:
+            charge = self.charges[self.payment_intents[payment_intent]["latest_charge"]]
+            if charge["balance_transaction"] is None:
+                charge["balance_transaction"] = self._balance_transaction(charge)
+            return self.charge_for(payment_intent)
+
     def dispute(self, payment_intent: str, *, reason: str = "fraudulent") -> dict:
         with self._lock:
             charge = self.charge_for(payment_intent)
-            return {
-                "id": self._new_id("dp"),
+            dispute_id = self._new_id("dp")
+            self.disputes[dispute_id] = {
+                "id": dispute_id,
                 "object": "dispute",
                 "amount": charge["amount"],
                 "currency": charge["currency"],
@@ -214,6 +243,15 @@ class StripeStandIn:
                 "created": int(time.time()),
                 "livemode": False,
             }
+            return json.loads(json.dumps(self.disputes[dispute_id]))
+
+    def close_dispute(self, dispute_id: str, *, won: bool) -> dict:
+        """The bank decides: `won` (the money comes back to the platform) or `lost`; returns the dispute,
+        as `charge.dispute.closed` carries it."""
+        with self._lock:
+            dispute = self.disputes[dispute_id]
+            dispute["status"] = "won" if won else "lost"
+            return json.loads(json.dumps(dispute))
 
     def event(
         self,
@@ -281,6 +319,9 @@ class StripeStandIn:
             return 200, self._refund(params)
         if path.startswith(("/v1/account", "/v1/transfers")):
             return 200, self._connect(method, path, params)
+        match = re.fullmatch(r"/v1/(payment_intents|charges|balance_transactions)/([A-Za-z0-9_]+)", path)
+        if method == "GET" and match:
+            return 200, self._retrieve(match.group(1), match.group(2), params)
         match = re.fullmatch(r"/v1/checkout/sessions/([A-Za-z0-9_]+)(/expire)?", path)
         if match and match.group(1) in self.sessions:
             session = self.sessions[match.group(1)]
@@ -410,6 +451,65 @@ class StripeStandIn:
         }
         return self.refunds[refund_id]
 
+    # What each expandable property refers to, and the objects it names.
+    _EXPANDABLE = {
+        "latest_charge": "charges",
+        "balance_transaction": "balance_transactions",
+        "payment_intent": "payment_intents",
+        "charge": "charges",
+    }
+
+    def _retrieve(self, collection: str, object_id: str, params: dict) -> dict:
+        objects = getattr(self, collection)
+        if object_id not in objects:
+            kind = collection.removesuffix("s")
+            raise StripeError(404, f"No such {kind}: '{object_id}'", code="resource_missing", param="id")
+        found = json.loads(json.dumps(objects[object_id]))
+        expand = params.get("expand", [])
+        if not isinstance(expand, list):
+            raise StripeError(400, "Invalid array.", param="expand")
+        for i, dotted in enumerate(expand):
+            self._expand(found, dotted.split("."), param=f"expand[{i}]", dotted=dotted)
+        return found
+
+    def _expand(self, obj: dict, parts: list[str], *, param: str, dotted: str) -> None:
+        name, rest = parts[0], parts[1:]
+        if name not in obj or name not in self._EXPANDABLE:
+            raise StripeError(400, f"This property cannot be expanded ({dotted}).", param=param)
+        value = obj[name]
+        if isinstance(value, str):
+            value = json.loads(json.dumps(getattr(self, self._EXPANDABLE[name])[value]))
+            obj[name] = value
+        if rest and value is not None:
+            self._expand(value, rest, param=param, dotted=dotted)
+
+    def _balance_transaction(self, charge: dict) -> str:
+        txn_id = self._new_id("txn")
+        fee = self.fee_for(charge["amount"])
+        currency = self.settlement_currency or charge["currency"]
+        self.balance_transactions[txn_id] = {
+            "id": txn_id,
+            "object": "balance_transaction",
+            "amount": charge["amount"],
+            "currency": currency,
+            "fee": fee,
+            "fee_details": [
+                {
+                    "amount": fee,
+                    "currency": currency,
+                    "description": "Stripe processing fees",
+                    "type": "stripe_fee",
+                }
+            ],
+            "net": charge["amount"] - fee,
+            "reporting_category": "charge",
+            "source": charge["id"],
+            "status": "pending",
+            "type": "charge",
+            "created": int(time.time()),
+        }
+        return txn_id
+
     def _connect(self, method: str, path: str, params: dict) -> dict:
         if method == "POST" and path == "/v1/accounts":
             if params.get("type") != "express":
@@ -531,6 +631,7 @@ class StripeStandIn:
                 "object": "charge",
                 "amount": intent["amount"],
                 "amount_refunded": 0,
+                "balance_transaction": None,
                 "currency": intent["currency"],
                 # Stripe copies the PaymentIntent's metadata onto the charge it makes, once.
                 "metadata": dict(intent["metadata"]),
@@ -539,6 +640,10 @@ class StripeStandIn:
                 "refunded": False,
                 "status": "succeeded",
             }
+            if not self.defer_balance_transactions:
+                self.charges[charge_id]["balance_transaction"] = self._balance_transaction(
+                    self.charges[charge_id]
+                )
 
     def _new_id(self, prefix: str, length: int = 24) -> str:
         serial = f"{next(self._ids):06d}"

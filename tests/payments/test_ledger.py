@@ -19,7 +19,7 @@ def paid(track, other_track, tiers, make_order, sandbox_pay):
 
 
 def test_it_posts_the_creators_share_and_the_platforms_on_a_sale(paid, creator):
-    entries = {(e.account, e.amount_cents) for e in LedgerEntry.objects.filter(order=paid)}
+    entries = {(e.account, e.amount_cents) for e in LedgerEntry.objects.filter(order=paid, kind="sale")}
     assert entries == {
         ("processor", -12800),
         (creator_account(creator.pk), 2030),
@@ -39,7 +39,8 @@ def test_it_honours_the_share_setting(settings, track, tiers, make_order, sandbo
 
 def test_paying_twice_posts_once(paid, creator):
     services.order_mark_paid(order_id=paid.pk, payment_id="pi_again", amount_cents=None)
-    assert LedgerEntry.objects.filter(order=paid).count() == 5
+    assert LedgerEntry.objects.filter(order=paid, kind="sale").count() == 5
+    assert LedgerEntry.objects.filter(order=paid, kind="fee").count() == 2
 
 
 def test_a_full_refund_reverses_every_share_exactly(paid, creator):
@@ -48,7 +49,9 @@ def test_a_full_refund_reverses_every_share_exactly(paid, creator):
     services.order_refund(order=paid, reason="the rest")
     assert _order_sum(paid) == 0
     assert ledger.account_balance(account=creator_account(creator.pk), currency="usd") == 0
-    assert ledger.account_balance(account="platform", currency="usd") == 0
+    # The processor keeps its fee on a refund, and the platform bears it (12800: 2.9 % + 30 = 401).
+    assert ledger.account_balance(account="platform", currency="usd") == -401
+    assert ledger.account_balance(account="processor_fees", currency="usd") == 401
     assert ledger.account_balance(account="refunds", currency="usd") == 12800
 
 

@@ -1,5 +1,7 @@
-"""Property test of the ledger: random sequences of sales, refunds, disputes and payout runs keep every
-invariant. Each example runs in a transaction of its own that is rolled back afterwards."""
+"""Property test of the ledger: random sequences of sales (paid through the sandbox's signed events, so
+each carries its simulated processor fee), refunds, disputes, won disputes (also ones whose decision
+arrives before the dispute) and payout runs keep every invariant. Each example runs in a transaction of
+its own that is rolled back afterwards."""
 
 from __future__ import annotations
 
@@ -12,7 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from payments import ledger, payouts, services
+from payments.errors import PaymentsError
 from payments.models import ConnectAccount, LedgerEntry, Payout, creator_account
+from payments.providers import sandbox
 
 TIERS = ("creator", "commercial", "broadcast")
 SHARE = {2900: 2030, 9900: 6930, 49900: 34930}
@@ -22,6 +26,7 @@ steps = st.lists(
         st.tuples(st.just("sale"), st.integers(0, 1), st.sampled_from(TIERS)),
         st.tuples(st.just("refund"), st.integers(0, 20), st.integers(1, 100)),
         st.tuples(st.just("dispute"), st.integers(0, 20)),
+        st.tuples(st.just("won"), st.integers(0, 20)),
         st.tuples(st.just("payout")),
         st.tuples(st.just("switch"), st.integers(0, 1)),
     ),
@@ -70,11 +75,31 @@ def _check_invariants(world, model) -> None:
         assert balance.total_cents + paid == sum(model["kept"][o] for o in model["orders_of"][creator.pk])
     transfers = list(Payout.objects.exclude(transfer_id="").values_list("transfer_id", flat=True))
     assert len(transfers) == len(set(transfers)), "a transfer was made twice"
+    # Each order's fee is posted once, borne by the platform, and never given back.
+    fees = sum(sandbox.simulated_fee_cents(sold) for sold in model["sold"].values())
+    assert entries["processor_fees"] == fees
+    assert LedgerEntry.objects.filter(kind="fee").count() == 2 * len(model["sold"])
+    # What the platform holds is what it earned of the sales, less what went back and the fees.
+    disputed = sum(model["held"][o] for o, state in model["dispute"].items() if state == "open")
+    assert entries["disputes"] == disputed
+    assert entries["refunds"] == sum(model["refunded"].values())
+    kept_by_creators = sum(model["kept"].values())
+    assert entries["platform"] == (
+        sum(model["sold"].values()) - entries["refunds"] - disputed - kept_by_creators - fees
+    )
 
 
 def _kept(share: int, sold: int, taken: int) -> int:
     """An order's creator share after `taken` of `sold` cents went back (one line per order)."""
     return 0 if taken >= sold else share - share * taken // sold
+
+
+def _taken(model, order_pk) -> int:
+    """What went back of an order: its refunds, or all of it while a dispute holds it (a won dispute
+    gives its part back)."""
+    if model["dispute"][order_pk] == "open":
+        return model["sold"][order_pk]
+    return model["refunded"][order_pk]
 
 
 @settings(
@@ -105,7 +130,16 @@ def _run(world, steps) -> None:
         payouts.connect_onboarding_link(creator=creator, refresh_url="http://t/r", return_url="http://t/b")
         payouts.connect_sandbox_complete(creator=creator)
     orders = []
-    model = {"kept": {}, "sold": {}, "share": {}, "taken": defaultdict(int), "orders_of": defaultdict(list)}
+    model = {
+        "kept": {},
+        "sold": {},
+        "share": {},
+        "refunded": defaultdict(int),
+        # None (no dispute), "open" (the bank holds `held` cents) or "won" (given back).
+        "dispute": defaultdict(lambda: None),
+        "held": defaultdict(int),
+        "orders_of": defaultdict(list),
+    }
     for step in steps:
         kind = step[0]
         if kind == "sale":
@@ -116,9 +150,9 @@ def _run(world, steps) -> None:
                 licensee_name="Ada",
                 licensee_email="ada@example.com",
             )
-            order = services.order_mark_paid(
-                order_id=order.pk, payment_id=f"pi_{order.pk.hex}", amount_cents=None
-            )
+            body, signature = sandbox.event_build(order=order)
+            assert sandbox.event_receive(body=body, signature=signature) == "paid"
+            order.refresh_from_db()
             orders.append(order)
             model["sold"][order.pk] = order.total_cents
             model["share"][order.pk] = SHARE[order.total_cents]
@@ -131,13 +165,26 @@ def _run(world, steps) -> None:
             if order.status not in ("paid", "partially_refunded") or left <= 0:
                 continue
             amount = max(1, left * step[2] // 100)
+            if model["dispute"][order.pk] == "open":
+                # The bank holds the money: nothing can be refunded unless the dispute is won.
+                with pytest.raises(PaymentsError):
+                    services.order_refund(order=order, amount_cents=amount, reason="property")
+                continue
             services.order_refund(order=order, amount_cents=amount, reason="property")
-            model["taken"][order.pk] += amount
+            model["refunded"][order.pk] += amount
         elif kind == "dispute" and orders:
             order = orders[step[1] % len(orders)]
             order.refresh_from_db()
             services.order_dispute(order_id=order.pk, reason="property")
-            model["taken"][order.pk] = model["sold"][order.pk]
+            if model["dispute"][order.pk] is None:
+                model["dispute"][order.pk] = "open"
+                model["held"][order.pk] = order.total_cents - order.refunded_cents
+        elif kind == "won" and orders:
+            # The bank decides for us; without a dispute first, its notice arrives after the decision.
+            order = orders[step[1] % len(orders)]
+            order.refresh_from_db()
+            services.order_dispute_won(order_id=order.pk, reason="property")
+            model["dispute"][order.pk] = "won"
         elif kind == "payout":
             before = {
                 c.pk: ledger.creator_balance(
@@ -163,6 +210,6 @@ def _run(world, steps) -> None:
             account.save(update_fields=["payouts_enabled"])
         for order_pk in model["kept"]:
             model["kept"][order_pk] = _kept(
-                model["share"][order_pk], model["sold"][order_pk], model["taken"][order_pk]
+                model["share"][order_pk], model["sold"][order_pk], _taken(model, order_pk)
             )
         _check_invariants(world, model)
