@@ -78,10 +78,17 @@ def preview_mp3(audio: np.ndarray, sample_rate: int) -> bytes:
     """The watermarked preview MP3 of decoded `audio` (frames, channels), as bytes."""
     audio = watermark(audio, sample_rate)
     channels = min(2, audio.shape[1])
-    pcm = (audio[:, :channels] * 32767.0).astype("<i2")
     encoder = lameenc.Encoder()
     encoder.set_bit_rate(PREVIEW_KBPS)
     encoder.set_in_sample_rate(sample_rate)
     encoder.set_channels(channels)
     encoder.set_quality(7)
-    return bytes(encoder.encode(pcm.tobytes()) + encoder.flush())
+    # Ten seconds at a time: the encoder streams, and a long upload's samples are not copied whole
+    # into 16-bit PCM and again into bytes.
+    out = bytearray()
+    step = 10 * sample_rate
+    for start in range(0, len(audio), step):
+        pcm = (audio[start : start + step, :channels] * 32767.0).astype("<i2")
+        out += encoder.encode(pcm.tobytes())
+    out += encoder.flush()
+    return bytes(out)

@@ -72,20 +72,40 @@ def loudness_lufs(audio: np.ndarray, sample_rate: int) -> float:
 
 def waveform_peaks(audio: np.ndarray, count: int = PEAK_COUNT) -> list[float]:
     """`count` peak values in 0..1 (loudest = 1), one per equal slice, the shape of the engine's peaks.json."""
-    mono = np.abs(audio).max(axis=1)
-    count = max(1, min(count, mono.size))
-    edges = np.linspace(0, mono.size, count + 1).astype(np.int64)
-    peaks = np.maximum.reduceat(mono, edges[:-1])
+    frames = audio.shape[0]
+    count = max(1, min(count, frames))
+    edges = np.linspace(0, frames, count + 1).astype(np.int64)
+    # Channel by channel: one channel's magnitudes at a time rather than the whole recording's.
+    peaks = np.max(
+        [np.maximum.reduceat(np.abs(audio[:, c]), edges[:-1]) for c in range(audio.shape[1])], axis=0
+    )
     top = float(peaks.max()) if peaks.size else 0.0
     if top > 0:
         peaks = peaks / top
     return [round(float(p), 3) for p in peaks]
 
 
+def _spectral_flux(mono: np.ndarray, *, nperseg: int, hop: int, block: int = 4096) -> np.ndarray:
+    """The positive spectral flux of the log magnitude, one value per frame after the first: what one
+    STFT of the whole signal (a frame every `hop` samples, no padding) gives, computed `block` frames at
+    a time, so that a 15-minute upload never holds its whole spectrogram (hundreds of megabytes)."""
+    frames = 1 + (mono.size - nperseg) // hop if mono.size >= nperseg else 0
+    parts, last = [], None
+    for first in range(0, frames, block):
+        count = min(block, frames - first)
+        start = first * hop
+        piece = mono[start : start + (count - 1) * hop + nperseg]
+        _, _, spec = signal.stft(piece, nperseg=nperseg, noverlap=nperseg - hop, boundary=None, padded=False)
+        mag = np.log1p(100 * np.abs(spec))
+        if last is not None:
+            mag = np.concatenate([last, mag], axis=1)
+        parts.append(np.maximum(0.0, np.diff(mag, axis=1)).sum(axis=0))
+        last = mag[:, -1:]
+    return np.concatenate(parts) if parts else np.zeros(0)
+
+
 def _onset_envelope(mono: np.ndarray, rate: int, hop: int = 256) -> tuple[np.ndarray, float]:
-    _, _, spec = signal.stft(mono, fs=rate, nperseg=1024, noverlap=1024 - hop, boundary=None, padded=False)
-    mag = np.log1p(100 * np.abs(spec))
-    flux = np.maximum(0.0, np.diff(mag, axis=1)).sum(axis=0)
+    flux = _spectral_flux(mono, nperseg=1024, hop=hop)
     flux = flux - signal.medfilt(flux, 9) if flux.size >= 9 else flux
     return np.maximum(flux, 0.0), rate / hop
 
@@ -103,9 +123,7 @@ _FASTER_LEVEL_SHARE = 0.85  # the double tempo wins when its comb score keeps th
 def _tempo_envelope(mono: np.ndarray, rate: int) -> tuple[np.ndarray, float]:
     """Spectral flux at a 5.8 ms hop (46 ms frames), less its 0.4 s moving average, rectified."""
     hop = 64
-    _, _, spec = signal.stft(mono, fs=rate, nperseg=512, noverlap=512 - hop, boundary=None, padded=False)
-    mag = np.log1p(100 * np.abs(spec))
-    flux = np.maximum(0.0, np.diff(mag, axis=1)).sum(axis=0)
+    flux = _spectral_flux(mono, nperseg=512, hop=hop)
     frame_rate = rate / hop
     width = int(0.4 * frame_rate)
     if flux.size > width:
@@ -153,11 +171,31 @@ def tempo_bpm(audio: np.ndarray, sample_rate: int) -> int:
     return round(float(bpms[best]))
 
 
+def _mean_power(
+    mono: np.ndarray, rate: int, *, nperseg: int, block: int = 512
+) -> tuple[np.ndarray, np.ndarray]:
+    """The power spectrum averaged over every frame of a half-overlapping STFT (zero-padded at both ends
+    and to a whole frame, as scipy's defaults pad), computed `block` frames at a time so that a long
+    upload never holds its whole spectrogram."""
+    hop = nperseg // 2
+    padded = np.pad(mono, nperseg // 2)
+    frames = max(1, -(-(padded.size - nperseg) // hop) + 1)
+    padded = np.pad(padded, (0, (frames - 1) * hop + nperseg - padded.size))
+    total = np.zeros(nperseg // 2 + 1)
+    for first in range(0, frames, block):
+        count = min(block, frames - first)
+        piece = padded[first * hop : first * hop + (count - 1) * hop + nperseg]
+        freqs, _, spec = signal.stft(
+            piece, fs=rate, nperseg=nperseg, noverlap=hop, boundary=None, padded=False
+        )
+        total += (np.abs(spec) ** 2).sum(axis=1)
+    return freqs, total / frames
+
+
 def key_and_mode(audio: np.ndarray, sample_rate: int) -> tuple[str, str]:
     """Tonic and mode, by correlating the recording's pitch-class profile with the Krumhansl profiles."""
     mono = _mono(audio, sample_rate)
-    freqs, _, spec = signal.stft(mono, fs=_ANALYSIS_RATE, nperseg=4096, noverlap=2048)
-    power = (np.abs(spec) ** 2).mean(axis=1)
+    freqs, power = _mean_power(mono, _ANALYSIS_RATE, nperseg=4096)
     band = (freqs >= 55) & (freqs <= 2000)
     midi = 69 + 12 * np.log2(freqs[band] / 440.0)
     classes = np.mod(np.round(midi), 12).astype(int)
