@@ -101,6 +101,15 @@ class GenerationJob(models.Model):
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
 
+    def is_held(self, now=None) -> bool:
+        """Running under a worker's lease that has not lapsed (a worker that died stops renewing it)."""
+        now = now or timezone.now()
+        return (
+            self.status == self.Status.RUNNING
+            and self.lease_expires_at is not None
+            and self.lease_expires_at > now
+        )
+
     @property
     def stage_label(self) -> str:
         return STAGE_LABELS.get(self.stage, self.stage)

@@ -343,10 +343,7 @@ def job_cancel(*, job: GenerationJob) -> GenerationJob:
             f"The job has {job.get_status_display().lower()}; only a queued or running job can be cancelled.",
             field="status",
         )
-    held = job.status == GenerationJob.Status.RUNNING and (
-        job.lease_expires_at is not None and job.lease_expires_at > timezone.now()
-    )
-    if not held:
+    if not job.is_held():
         transaction.on_commit(partial(_sweep_work_dir, job.pk))
     job.status = GenerationJob.Status.CANCELLED
     job.finished_at = timezone.now()
@@ -423,7 +420,7 @@ def _claim(job_id: object, token: str) -> tuple[GenerationJob | None, RunOutcome
         if not job.is_active:  # finished, failed or cancelled: a late or second delivery
             return None, RunOutcome(job.status)
         now = timezone.now()
-        if job.status == GenerationJob.Status.RUNNING and job.lease_expires_at and job.lease_expires_at > now:
+        if job.is_held(now):
             wait = (job.lease_expires_at - now).total_seconds() + 1.0
             return None, RunOutcome("busy", retry_in=round(wait, 1))
         job.status = GenerationJob.Status.RUNNING
